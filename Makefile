@@ -1,0 +1,31 @@
+# Evidence catalogue: `make site` builds the sample catalogue into site/, `make test` tests it.
+VENV   := .venv
+PYTHON := $(VENV)/bin/python
+RUN    := PYTHONPATH=scripts $(PYTHON)
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: site serve test check new schema bench clean
+
+# The virtual environment is rebuilt whenever requirements.txt changes.
+$(VENV)/.installed: requirements.txt
+	test -x $(PYTHON) || python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+site: $(VENV)/.installed  ## build the catalogue into site/ (atomically)
+	$(VENV)/bin/mkdocs build --strict
+
+serve: $(VENV)/.installed  ## live preview at http://127.0.0.1:8000/
+	$(VENV)/bin/mkdocs serve
+
+test: $(VENV)/.installed  ## run the test suite
+	$(PYTHON) -m pytest
+
+schema: $(VENV)/.installed  ## rewrite evidence/*.schema.json from the models
+	$(RUN) -m catalogue schema
+
+bench: $(VENV)/.installed  ## benchmark a synthetic catalogue: make bench N=1000
+	$(RUN) scripts/bench.py --items $(or $(N),1000)
+
+clean:
+	rm -rf site .cache

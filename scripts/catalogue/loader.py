@@ -1,0 +1,307 @@
+"""Load `evidence/`: the catalogue description and every record, fully checked.
+
+`load_catalogue` is the one entry point. It never stops at the first mistake:
+it collects `Problem`s from every file, then raises one `CatalogueError`
+holding all of them (warnings alone do not stop a build).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .models import CatalogueInfo, Media, MovedRecord, Record, Term
+from .problems import CatalogueError, Problem, Problems, display_path
+from .yamlsafe import Locator, YamlProblem, dotted, load_yaml
+
+CATALOGUE_FILE = "catalogue.yaml"
+RECORD_FILE = "record.yaml"
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff"}
+_FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]")
+
+
+@dataclass
+class Catalogue:
+    """Everything the renderers need, already validated."""
+
+    info: CatalogueInfo
+    root: Path
+    records: list[Record]
+    moved: list[MovedRecord] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    # Where each record came from, so later stages (media) can name file and line too.
+    locations: dict[str, tuple[str, Locator]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self.by_id = {r.id: r for r in self.records}
+        self._terms = {
+            name: {t.id: t for t in getattr(self.info.vocabularies, name)}
+            for name in type(self.info.vocabularies).model_fields
+        }
+        self.sections = {s.id: s for s in self.info.sections}
+
+    def where(self, item_id: str, path: tuple) -> tuple[str, int | None, int | None]:
+        shown, locator = self.locations[item_id]
+        return (shown, *locator.find(path))
+
+    def folder(self, item_id: str) -> Path:
+        return self.root / item_id
+
+    def term(self, vocabulary: str, term_id: str) -> Term:
+        return self._terms[vocabulary][term_id]
+
+    def label(self, vocabulary: str, term_id: str) -> str:
+        return self.term(vocabulary, term_id).label
+
+
+def load_catalogue(root: Path, *, project_root: Path | None = None) -> Catalogue:
+    """Read and check `root/catalogue.yaml` and `root/*/record.yaml`."""
+    problems = Problems()
+    shown = lambda p: display_path(p, project_root)  # noqa: E731
+
+    info = _load_model(root / CATALOGUE_FILE, CatalogueInfo, shown, problems)
+    records: list[Record] = []
+    moved: list[MovedRecord] = []
+    locators: dict[str, tuple[str, Locator]] = {}
+    if not root.is_dir():
+        raise CatalogueError([Problem(shown(root), "the evidence folder does not exist")])
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        path = folder / RECORD_FILE
+        if not path.is_file():
+            problems.add(Problem(shown(folder), f"folder has no {RECORD_FILE}", code="no-record",
+                                 hint="every item folder needs a record.yaml; run `make new` to create one"))
+            continue
+        loaded = _load_record(path, shown(path), problems)
+        if loaded is None:
+            continue
+        model, locator = loaded
+        if model.id != folder.name:
+            line, col = locator.find(("id",))
+            problems.add(Problem(shown(path), f"id '{model.id}' differs from the folder name '{folder.name}'",
+                                 line=line, column=col, field="id", code="id-folder",
+                                 hint="rename the folder or fix the id; they must be equal"))
+            continue
+        locators[model.id] = (shown(path), locator)
+        (moved if isinstance(model, MovedRecord) else records).append(model)
+
+    if info is not None:
+        _check_cross_references(info, records, moved, locators, root, problems)
+    if problems.errors or info is None:
+        raise CatalogueError(problems.items)
+    return Catalogue(info=info, root=root, records=records, moved=moved, problems=problems.items,
+                     locations=locators)
+
+
+def _load_record(path: Path, shown: str, problems: Problems) -> tuple[Record | MovedRecord, Locator] | None:
+    data, locator = _read(path, shown, problems)
+    if data is None:
+        return None
+    model_type: type[BaseModel] = MovedRecord if isinstance(data, dict) and "moved_to" in data else Record
+    model = _validate(data, locator, model_type, shown, problems)
+    return (model, locator) if model is not None else None  # type: ignore[return-value]
+
+
+def _load_model(path: Path, model_type: type[BaseModel], shown, problems: Problems) -> Any:
+    if not path.is_file():
+        problems.add(Problem(shown(path), "file not found", code="missing-file"))
+        return None
+    data, locator = _read(path, shown(path), problems)
+    return None if data is None else _validate(data, locator, model_type, shown(path), problems)
+
+
+def _read(path: Path, shown: str, problems: Problems) -> tuple[Any, Locator]:
+    try:
+        data, locator = load_yaml(path, shown)
+    except YamlProblem as exc:
+        problems.add(exc.problem)
+        return None, Locator()
+    if not isinstance(data, dict):
+        problems.add(Problem(shown, "the file must contain a mapping of fields (key: value)", line=1, code="not-mapping"))
+        return None, locator
+    return data, locator
+
+
+def _validate(data: dict, locator: Locator, model_type: type[BaseModel], shown: str,
+              problems: Problems) -> BaseModel | None:
+    try:
+        return model_type.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            problems.add(_problem_from_error(error, locator, model_type, shown))
+        return None
+
+
+def _problem_from_error(error: Any, locator: Locator, model_type: type[BaseModel], shown: str) -> Problem:
+    loc = tuple(error["loc"])
+    line, column = locator.find(loc)
+    kind = error["type"]
+    message = error["msg"].removeprefix("Value error, ")
+    hint = ""
+    if kind == "extra_forbidden":
+        line, column = locator.find_key(loc)
+        known = _field_names(model_type, loc[:-1])
+        message = f"unknown field '{loc[-1]}'"
+        guess = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        hint = f"did you mean '{guess[0]}'?" if guess else f"allowed here: {', '.join(known)}"
+    elif kind == "missing":
+        message = "this required field is missing"
+        hint = "see the field reference in docs/reference/record.md"
+    elif kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        message = f"'{error.get('input')}' is not allowed; expected {expected}"
+        options = re.findall(r"'([^']*)'", expected)
+        guess = difflib.get_close_matches(str(error.get("input")), options, n=1)
+        hint = f"did you mean '{guess[0]}'?" if guess else ""
+    elif kind == "string_pattern_mismatch" and loc and loc[-1] in ("url", "archive_url"):
+        message = "an address must start with http:// or https://"
+    return Problem(shown, message, line=line, column=column, field=dotted(loc), hint=hint,
+                   code=kind)
+
+
+def _field_names(model_type: type[BaseModel], loc: tuple) -> list[str]:
+    """Names of the fields allowed at `loc`, for 'did you mean' suggestions."""
+    current: Any = model_type
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        info = current.model_fields.get(part) if hasattr(current, "model_fields") else None
+        if info is None:
+            return []
+        current = _model_in(info.annotation)
+    return sorted(current.model_fields) if hasattr(current, "model_fields") else []
+
+
+def _model_in(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+# --- checks across fields and records -------------------------------------
+
+
+def _check_cross_references(info: CatalogueInfo, records: list[Record], moved: list[MovedRecord],
+                            locators: dict[str, tuple[str, Locator]], root: Path,
+                            problems: Problems) -> None:
+    vocab = {name: [t.id for t in getattr(info.vocabularies, name)]
+             for name in type(info.vocabularies).model_fields}
+    sections = [s.id for s in info.sections]
+    all_ids = {r.id for r in records} | {m.id for m in moved}
+
+    seen_lower: dict[str, str] = {}
+    for item_id in sorted(all_ids):
+        other = seen_lower.setdefault(item_id.lower(), item_id)
+        if other != item_id:
+            shown, locator = locators[item_id]
+            line, col = locator.find(("id",))
+            problems.add(Problem(shown, f"id '{item_id}' differs from '{other}' only in case",
+                                 line=line, column=col, field="id", code="id-case",
+                                 hint="IDs are unique ignoring case (URLs on some hosts are not case-sensitive)"))
+
+    for item in moved:
+        shown, locator = locators[item.id]
+        if item.moved_to not in {r.id for r in records}:
+            line, col = locator.find(("moved_to",))
+            problems.add(Problem(shown, f"moved_to '{item.moved_to}' is not a published record",
+                                 line=line, column=col, field="moved_to", code="moved-target"))
+
+    for record in records:
+        shown, locator = locators[record.id]
+
+        def report(path: tuple, message: str, hint: str = "", code: str = "", severity="error") -> None:
+            line, col = locator.find(path)
+            problems.add(Problem(shown, message, line=line, column=col, field=dotted(path),
+                                 hint=hint, code=code, severity=severity))
+
+        def check_term(path: tuple, value: str | None, name: str) -> None:
+            if value is None or value in vocab[name]:
+                return
+            guess = difflib.get_close_matches(value, vocab[name], n=1, cutoff=0.5)
+            report(path, f"'{value}' is not in the {name} vocabulary",
+                   f"did you mean '{guess[0]}'?" if guess else f"one of: {', '.join(vocab[name])}",
+                   "vocabulary")
+
+        if record.section not in sections:
+            guess = difflib.get_close_matches(record.section, sections, n=1, cutoff=0.5)
+            report(("section",), f"'{record.section}' is not a section of catalogue.yaml",
+                   f"did you mean '{guess[0]}'?" if guess else f"one of: {', '.join(sections)}", "vocabulary")
+        check_term(("speaker", "type"), record.speaker.type, "speaker_types")
+        check_term(("platform",), record.platform, "platforms")
+        for i, group in enumerate(record.target_groups):
+            check_term(("target_groups", i), group, "target_groups")
+        for i, topic in enumerate(record.content_warning.topics):
+            check_term(("content_warning", "topics", i), topic, "content_warning_topics")
+
+        for i, related in enumerate(record.related):
+            if related not in all_ids:
+                guess = difflib.get_close_matches(related, sorted(all_ids), n=1)
+                report(("related", i), f"related item '{related}' does not exist",
+                       f"did you mean '{guess[0]}'?" if guess else "check the ID", "dangling-related")
+            elif related == record.id:
+                report(("related", i), "an item cannot be related to itself", code="dangling-related")
+
+        keys = [s.key for s in record.sources]
+        for i, source in enumerate(record.sources):
+            if keys.index(source.key) != i:
+                report(("sources", i, "key"), f"source key '{source.key}' is used twice", code="duplicate-source")
+            if source.url and not source.archive_url:
+                report(("sources", i, "archive_url"), "this source has no archive copy",
+                       "add archive_url (e.g. a web.archive.org snapshot) so the citation survives link rot",
+                       "no-archive", severity="warning")
+
+        def check_key(path: tuple, key: str | None) -> None:
+            if key is not None and key not in keys:
+                guess = difflib.get_close_matches(key, keys, n=1)
+                report(path, f"source '{key}' is not one of this record's sources",
+                       f"did you mean '{guess[0]}'?" if guess else f"defined keys: {', '.join(keys)}",
+                       "dangling-source")
+
+        for i, statement in enumerate(record.statements):
+            check_key(("statements", i, "source"), statement.source)
+        for i, media in enumerate(record.media):
+            check_key(("media", i, "source"), media.source)
+        for name in ("summary", "context"):
+            for key in _FOOTNOTE.findall(getattr(record, name) or ""):
+                check_key((name,), key)
+
+        _check_media_files(record, root / record.id, report)
+
+
+def _check_media_files(record: Record, folder: Path, report) -> None:
+    listed: set[str] = set()
+    for i, media in enumerate(record.media):
+        problem = media_path_problem(folder, media)
+        if problem:
+            report(("media", i, "file"), problem[0], problem[1], problem[2])
+        listed.add(media.file)
+    for path in folder.iterdir():
+        if path.suffix.lower() in IMAGE_SUFFIXES and path.name not in listed:
+            report(("media",), f"image '{path.name}' is in the folder but not listed in media",
+                   "add it to media (with alt text) or move it out of the folder", "unlisted-media")
+
+
+def media_path_problem(folder: Path, media: Media) -> tuple[str, str, str] | None:
+    """Why `media.file` cannot be used, or None: it must be a real file inside `folder`."""
+    candidate = folder / media.file
+    if "/" in media.file or "\\" in media.file or media.file.startswith("."):
+        return (f"'{media.file}' is not a plain file name in the item's folder",
+                "put the image beside record.yaml and give just its name", "media-path")
+    if candidate.is_symlink():
+        return (f"'{media.file}' is a symbolic link", "copy the real image into the folder", "media-symlink")
+    if not candidate.is_file():
+        return (f"file '{media.file}' not found beside record.yaml",
+                "check the spelling and the extension", "missing-media")
+    if candidate.suffix.lower() not in IMAGE_SUFFIXES:
+        return (f"'{media.file}' is not an image type we publish",
+                f"use one of {', '.join(sorted(IMAGE_SUFFIXES))}", "media-type")
+    return None

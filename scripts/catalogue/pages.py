@@ -1,0 +1,84 @@
+"""The whole generated site as data: Markdown pages and files to copy.
+
+`generate` is pure (catalogue in, pages out), so the MkDocs hook, the
+Markdown export and the benchmark all share it; `write_markdown` puts the
+result in a folder for any other engine.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import urls
+from .loader import Catalogue, load_catalogue
+from .media import MediaResult, Progress, derive_media
+from .render_item import render_item
+from .render_lists import render_chronology, render_home, render_sections
+
+
+@dataclass
+class GeneratedSite:
+    pages: dict[str, str] = field(default_factory=dict)     # Markdown path → source
+    files: dict[str, Path] = field(default_factory=dict)    # site path → file on disk
+    nav: list[dict[str, object]] = field(default_factory=list)
+
+
+def generate(catalogue: Catalogue, media: MediaResult) -> GeneratedSite:
+    site = GeneratedSite()
+    site.pages[urls.source_path(urls.home())] = render_home(catalogue, media)
+    for path, source in render_sections(catalogue, media):
+        site.pages[path] = source
+    for path, source in render_chronology(catalogue, media):
+        site.pages[path] = source
+    for record in catalogue.records:
+        site.pages[urls.source_path(urls.item(record.id))] = render_item(record, catalogue, media)
+        for item in record.media:
+            asset = media.asset(record.id, item.file)
+            for kind, derivative in (("thumb", asset.thumb), ("display", asset.display)):
+                site.files[urls.item_media(record.id, asset.published_name(kind))] = media.cached_path(derivative)
+            if item.publish_original:
+                site.files[urls.item_media(record.id, item.file)] = catalogue.folder(record.id) / item.file
+    site.nav = [
+        {"Home": urls.source_path(urls.home())},
+        {"Sections": [{s.title: urls.source_path(urls.section(s.id))} for s in catalogue.info.sections]},
+        {"All items by date": urls.source_path(urls.chronology())},
+    ]
+    return site
+
+
+@dataclass
+class Build:
+    catalogue: Catalogue
+    media: MediaResult
+    site: GeneratedSite
+    timings: dict[str, float]
+
+
+def build_site(evidence: Path, cache: Path, *, progress: Progress | None = None,
+               workers: int | None = None) -> Build:
+    """Load, check, derive media and render: everything but the site engine."""
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    catalogue = load_catalogue(evidence, project_root=evidence.parent)
+    timings["load_validate_s"] = time.perf_counter() - started
+    media = derive_media(catalogue, cache / "media", progress=progress, workers=workers)
+    timings["media_s"] = media.seconds
+    started = time.perf_counter()
+    site = generate(catalogue, media)
+    timings["render_s"] = time.perf_counter() - started
+    return Build(catalogue, media, site, timings)
+
+
+def write_markdown(site: GeneratedSite, out: Path) -> None:
+    """Write pages and files into `out` (e.g. a docs_dir for another engine)."""
+    for path, source in site.pages.items():
+        target = out / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(source, encoding="utf-8")
+    for path, source in site.files.items():
+        target = out / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
