@@ -64,8 +64,9 @@ def _header(record: Record, catalogue: Catalogue, version: ItemVersion) -> str:
     rows = [
         ("ID", f"<code>{esc(record.id)}</code>"),
         ("Permalink", f'<a class="ec-permalink" href="{esc(permalink)}">{esc(permalink)}</a>'),
-        ("Version", f'{version.number}, last updated {esc(format_date(version.updated, "—"))} '
-                    f'· fingerprint <code class="ec-fingerprint">{esc(version.fingerprint)}</code>'),
+        ("Version", f'{version.number}'
+                    + (f', last updated {esc(format_date(version.updated))}' if version.updated else "")
+                    + f' · fingerprint <code class="ec-fingerprint">{esc(version.fingerprint)}</code>'),
         ("Date", esc(format_date(record.date)) + (f" <span class=\"ec-note\">({esc(record.date_note)})</span>" if record.date_note else "")),
     ]
     speaker = record.speaker
