@@ -1,7 +1,7 @@
 """Typed models of the catalogue description and of one evidence record.
 
 These models are the schema: validation, the exported JSON Schema
-(`schemas/record.schema.json`), editor autocompletion and the field reference
+(`evidence/record.schema.json`), editor autocompletion and the field reference
 in the docs all come from them. Every field carries a description because the
 docs are generated from it (a test fails when one is missing).
 """
