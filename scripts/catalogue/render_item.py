@@ -223,7 +223,8 @@ def _sources(record: Record) -> str:
             bits.append(f"accessed {esc(format_date(str(source.accessed)))}")
         if source.archive_url:
             bits.append(f'<a href="{esc(source.archive_url)}" rel="noopener noreferrer">archived copy</a>')
-        rows.append(f'<li id="source-{i}">{". ".join(bits)}.</li>')
+        text = ". ".join(b.rstrip(".") for b in bits)
+        rows.append(f'<li id="source-{i}">{text}.</li>')
     return ('<h2 id="sources">Sources</h2>\n<ol class="ec-sources" data-pagefind-ignore>\n'
             + "\n".join(rows) + "\n</ol>\n")
 
