@@ -21,6 +21,13 @@ serve: $(VENV)/.installed  ## live preview at http://127.0.0.1:8000/
 test: $(VENV)/.installed  ## run the test suite
 	$(PYTHON) -m pytest
 
+new: $(VENV)/.installed  ## start a record: make new [TITLE="..."] [SECTION=officials]
+	@# The shell reads TITLE from the environment, so quotes or $ in a title are safe.
+	$(RUN) -m catalogue new $(if $(TITLE),--title "$$TITLE") $(if $(SECTION),--section "$$SECTION")
+
+check: $(VENV)/.installed  ## check every record and image without building (exit 1 on any error)
+	$(RUN) -m catalogue check
+
 schema: $(VENV)/.installed  ## rewrite evidence/*.schema.json from the models
 	$(RUN) -m catalogue schema
 

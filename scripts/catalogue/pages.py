@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import urls
+from .check import ImageVerifier
 from .loader import Catalogue, load_catalogue
 from .media import MediaResult, Progress, derive_media
 from .render_item import render_item
+from .reference import reference_pages
 from .render_lists import render_chronology, render_home, render_sections
 
 
@@ -41,6 +43,8 @@ def generate(catalogue: Catalogue, media: MediaResult) -> GeneratedSite:
                 site.files[urls.item_media(record.id, asset.published_name(kind))] = media.cached_path(derivative)
             if item.publish_original:
                 site.files[urls.item_media(record.id, item.file)] = catalogue.folder(record.id) / item.file
+    # The field reference is generated from the models, so it never drifts from the validator.
+    site.pages.update(reference_pages(catalogue.info))
     site.nav = [
         {"Home": urls.source_path(urls.home())},
         {"Sections": [{s.title: urls.source_path(urls.section(s.id))} for s in catalogue.info.sections]},
@@ -58,11 +62,12 @@ class Build:
 
 
 def build_site(evidence: Path, cache: Path, *, progress: Progress | None = None,
-               workers: int | None = None) -> Build:
-    """Load, check, derive media and render: everything but the site engine."""
+               workers: int | None = None, check_progress: Progress | None = None) -> Build:
+    """Load, check (images included, as `make check` does), derive media and render."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    catalogue = load_catalogue(evidence, project_root=evidence.parent)
+    images = ImageVerifier(evidence, cache, progress=check_progress, workers=workers)
+    catalogue = load_catalogue(evidence, project_root=evidence.parent, images=images)
     timings["load_validate_s"] = time.perf_counter() - started
     media = derive_media(catalogue, cache / "media", progress=progress, workers=workers)
     timings["media_s"] = media.seconds

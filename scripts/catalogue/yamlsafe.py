@@ -55,13 +55,20 @@ class YamlProblem(Exception):
 
 
 def read_text(path: Path, shown: str) -> str:
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise YamlProblem(
+            Problem(shown, f"the file cannot be read: {exc.strerror or exc}", line=1, code="unreadable",
+                    hint="check that the file exists and that you may read it")
+        ) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1  # in bytes: the text cannot be decoded
         raise YamlProblem(
-            Problem(shown, "the file is not valid UTF-8", line=line, code="encoding",
+            Problem(shown, "the file is not valid UTF-8", line=line, column=column, code="encoding",
                     hint="save the file as UTF-8 in your editor")
         ) from None
     return text.removeprefix("\ufeff")

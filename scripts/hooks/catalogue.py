@@ -6,6 +6,10 @@
 - on_files: add the generated pages and media with `File.generated` (nothing
   is written into `docs/`).
 - on_post_build: swap the staging folder into place.
+
+Under `mkdocs serve` a bad record does not stop the server: the problems are
+logged and shown on an error page in place of the home page, and the next
+save rebuilds normally.
 """
 
 from __future__ import annotations
@@ -24,12 +28,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from catalogue import publish  # noqa: E402
 from catalogue.media import terminal_progress  # noqa: E402
 from catalogue.pages import Build, build_site  # noqa: E402
-from catalogue.problems import CatalogueError  # noqa: E402
+from catalogue.problems import CatalogueError, Problem  # noqa: E402
+from catalogue.reference import reference_pages  # noqa: E402
+from catalogue.text import esc  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.catalogue")
 
 _command = "build"
 _build: Build | None = None
+_error_pages: dict[str, str] = {}  # under serve, when the records have errors
 _final_site: Path | None = None
 _warnings = CountHandler()
 _warnings.setLevel(logging.WARNING)
@@ -41,13 +48,23 @@ def on_startup(command: str, dirty: bool) -> None:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _build, _final_site
+    global _build, _final_site, _error_pages
     project = Path(config.config_file_path).resolve().parent
+    _error_pages = {}
     try:
         _build = build_site(project / "evidence", project / ".cache",
-                            progress=terminal_progress("Deriving media"))
+                            progress=terminal_progress("Deriving media"),
+                            check_progress=terminal_progress("Checking images"))
     except CatalogueError as exc:
-        raise PluginError(exc.report()) from None
+        if _command != "serve":
+            raise PluginError(exc.report()) from None
+        # Keep the preview server alive: show the problems until the next save fixes them.
+        _build = None
+        for problem in exc.problems:
+            (log.error if problem.severity == "error" else log.warning)(problem.format())
+        _error_pages = {"index.md": _error_page(exc.problems), **reference_pages()}
+        config.nav = [{"Errors in the records": "index.md"}, *list(config.nav or [])]
+        return config
     for problem in _build.catalogue.problems:
         log.info(problem.format())  # warnings of the records; `check` lists them too
     info = _build.catalogue.info
@@ -66,8 +83,21 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
+def _error_page(problems: list[Problem]) -> str:
+    errors = [p for p in problems if p.severity == "error"]
+    items = "".join(f"<li><code>{esc(p.format())}</code></li>\n" for p in problems)
+    return ("---\ntitle: Errors in the records\n---\n\n"
+            f'<div class="ec-check-errors" role="alert">\n<h1 id="errors">{len(errors)} error(s) in the records</h1>\n'
+            "<p>Nothing is published until they are fixed. Fix each line below and save: "
+            "this page reloads by itself. <code>make check</code> lists the same problems.</p>\n"
+            f"<ol>\n{items}</ol>\n</div>\n")
+
+
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    assert _build is not None
+    if _build is None:
+        for path, source in _error_pages.items():
+            files.append(File.generated(config, path, content=source))
+        return files
     for path, source in _build.site.pages.items():
         files.append(File.generated(config, path, content=source))
     for path, original in _build.site.files.items():
