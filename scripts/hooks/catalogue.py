@@ -6,6 +6,8 @@
 - on_files: add the generated pages and media with `File.generated` (nothing
   is written into `docs/`).
 - on_post_build: swap the staging folder into place.
+- on_shutdown: with CATALOGUE_TIMINGS=<file> set, write the timings of the
+  build's phases there (the benchmark, `scripts/bench.py`, reads them).
 
 Under `mkdocs serve` a bad record does not stop the server: the problems are
 logged and shown on an error page in place of the home page, and the next
@@ -14,8 +16,11 @@ save rebuilds normally.
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import sys
+import time
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -40,6 +45,8 @@ _error_pages: dict[str, str] = {}  # under serve, when the records have errors
 _final_site: Path | None = None
 _warnings = CountHandler()
 _warnings.setLevel(logging.WARNING)
+# When the engine's own work starts and ends, for CATALOGUE_TIMINGS (the benchmark).
+_clock: dict[str, float] = {}
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -105,7 +112,12 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
+def on_pre_build(config: MkDocsConfig) -> None:
+    _clock["engine_start"] = time.perf_counter()
+
+
 def on_post_build(config: MkDocsConfig) -> None:
+    _clock["engine_end"] = time.perf_counter()
     if _final_site is None:
         return
     staging = Path(config.site_dir)
@@ -119,3 +131,22 @@ def on_post_build(config: MkDocsConfig) -> None:
 def on_build_error(error: Exception) -> None:
     if _final_site is not None:
         publish.discard(publish.staging_dir(_final_site))
+
+def on_shutdown() -> None:
+    _write_timings()
+
+
+def _write_timings() -> None:
+    """With CATALOGUE_TIMINGS=<file> set (`scripts/bench.py` sets it), write the phase timings there."""
+    target = os.environ.get("CATALOGUE_TIMINGS")
+    if not target or _build is None:
+        return
+    timings: dict[str, float | int] = dict(_build.timings)
+    timings["images"] = len(_build.media.assets)
+    timings["images_processed"] = _build.media.processed
+    if "engine_start" in _clock and "engine_end" in _clock:
+        # MkDocs turning the pages into HTML and writing the site; then the post-build
+        # step (search index, swap into place), up to now.
+        timings["engine_s"] = _clock["engine_end"] - _clock["engine_start"]
+        timings["post_build_s"] = time.perf_counter() - _clock["engine_end"]
+    Path(target).write_text(json.dumps(timings), encoding="utf-8")
