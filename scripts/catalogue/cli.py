@@ -7,6 +7,7 @@ Commands:
                     check every record and image without building; exit 1 on any error
   schema            write evidence/*.schema.json from the models
   export DIR        write the generated Markdown pages and media into DIR
+  register          add new item IDs to evidence/published.txt (a successful build does too)
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("schema", help="write the JSON Schemas for records and catalogue.yaml")
     export = commands.add_parser("export", help="write the generated Markdown site into a folder")
     export.add_argument("out", type=Path)
+    commands.add_parser("register", help="add new item IDs to the registry of published IDs")
     args = parser.parse_args(argv)
 
     if args.command == "check":
@@ -50,6 +52,12 @@ def main(argv: list[str] | None = None) -> int:
             build = build_site(args.evidence, args.evidence.parent / ".cache")
             write_markdown(build.site, args.out)
             print(f"wrote {len(build.site.pages)} pages and {len(build.site.files)} files to {args.out}")
+        elif args.command == "register":
+            from .registry import check_and_register, registry_path
+
+            added = check_and_register(args.evidence)
+            print(f"registered {len(added)} new ID(s) in {registry_path(args.evidence)}"
+                  + (f": {', '.join(added)}" if added else ""))
     except CatalogueError as exc:
         print(exc.report(), file=sys.stderr)
         return 1

@@ -10,25 +10,35 @@ from __future__ import annotations
 import shutil
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from . import urls
 from .check import ImageVerifier
+from .citation import build_date, citation_data, citation_files
+from .exports import export_files
 from .loader import Catalogue, load_catalogue
 from .media import MediaResult, Progress, derive_media
+from .problems import CatalogueError
+from .registry import check_registry
+from .render_head import CARD_PATH, neutral_card
 from .render_item import render_item
 from .reference import reference_pages
 from .render_lists import render_chronology, render_home, render_sections
+from .render_redirect import redirect_path, render_redirect
+from .versions import item_version
 
 
 @dataclass
 class GeneratedSite:
     pages: dict[str, str] = field(default_factory=dict)     # Markdown path → source
     files: dict[str, Path] = field(default_factory=dict)    # site path → file on disk
+    data: dict[str, str | bytes] = field(default_factory=dict)  # site path → generated content
     nav: list[dict[str, object]] = field(default_factory=list)
 
 
-def generate(catalogue: Catalogue, media: MediaResult) -> GeneratedSite:
+def generate(catalogue: Catalogue, media: MediaResult, built: date | None = None) -> GeneratedSite:
+    built = built or build_date()
     site = GeneratedSite()
     site.pages[urls.source_path(urls.home())] = render_home(catalogue, media)
     for path, source in render_sections(catalogue, media):
@@ -36,13 +46,19 @@ def generate(catalogue: Catalogue, media: MediaResult) -> GeneratedSite:
     for path, source in render_chronology(catalogue, media):
         site.pages[path] = source
     for record in catalogue.records:
-        site.pages[urls.source_path(urls.item(record.id))] = render_item(record, catalogue, media)
+        site.pages[urls.source_path(urls.item(record.id))] = render_item(record, catalogue, media, built)
+        site.data.update(citation_files(citation_data(record, catalogue, item_version(record, catalogue, media)), built))
         for item in record.media:
             asset = media.asset(record.id, item.file)
             for kind, derivative in (("thumb", asset.thumb), ("display", asset.display)):
                 site.files[urls.item_media(record.id, asset.published_name(kind))] = media.cached_path(derivative)
             if item.publish_original:
                 site.files[urls.item_media(record.id, item.file)] = catalogue.folder(record.id) / item.file
+    # A moved item's permalink stays alive as a redirect; open data and the preview card.
+    for moved in catalogue.moved:
+        site.data[redirect_path(moved.id)] = render_redirect(moved, catalogue)
+    site.data.update(export_files(catalogue, media, built))
+    site.data[CARD_PATH] = neutral_card()
     # The field reference is generated from the models, so it never drifts from the validator.
     site.pages.update(reference_pages(catalogue.info))
     site.nav = [
@@ -68,6 +84,11 @@ def build_site(evidence: Path, cache: Path, *, progress: Progress | None = None,
     started = time.perf_counter()
     images = ImageVerifier(evidence, cache, progress=check_progress, workers=workers)
     catalogue = load_catalogue(evidence, project_root=evidence.parent, images=images)
+    # Permalinks never break: a published ID without a record stops the build.
+    registry_problems = check_registry(catalogue, evidence.parent)
+    if any(p.severity == "error" for p in registry_problems):
+        raise CatalogueError(registry_problems)
+    catalogue.problems.extend(registry_problems)
     timings["load_validate_s"] = time.perf_counter() - started
     media = derive_media(catalogue, cache / "media", progress=progress, workers=workers)
     timings["media_s"] = media.seconds
@@ -87,3 +108,10 @@ def write_markdown(site: GeneratedSite, out: Path) -> None:
         target = out / path
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
+    for path, content in site.data.items():
+        target = out / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8", newline="")

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 
 from . import urls
+from .citation import build_date, cite_box, citation_data
 from .loader import Catalogue
 from .media import MediaResult
 from .models import Media, Record, Statement
+from .render_head import item_head
 from .text import esc, format_date, language_name, markdown_to_html, plain_text, text_direction
 from .versions import ItemVersion, item_version
 
@@ -28,14 +31,16 @@ def front_matter(fields: dict[str, object]) -> str:
     return "---\n" + "\n".join(lines) + "\n---\n\n"
 
 
-def render_item(record: Record, catalogue: Catalogue, media: MediaResult) -> str:
-    """The complete Markdown source of an item page."""
+def render_item(record: Record, catalogue: Catalogue, media: MediaResult, built: date | None = None) -> str:
+    """The complete Markdown source of an item page (`built`: the build date, the offline access date)."""
     here = urls.item(record.id)
     version = item_version(record, catalogue, media)
+    citation = citation_data(record, catalogue, version)
     source_numbers = {s.key: i for i, s in enumerate(record.sources, start=1)}
     parts = [
         _header(record, catalogue, version),
         _withdrawn(record),
+        cite_box(citation, built or build_date()),
         _warning(record, catalogue),
         _statements(record, source_numbers),
         _prose("Summary", "summary", record.summary, source_numbers),
@@ -52,6 +57,7 @@ def render_item(record: Record, catalogue: Catalogue, media: MediaResult) -> str
         "description": esc(plain_text(record.summary, 200)),
         "ec_kind": "item",
         "ec_id": record.id,
+        "ec_head": item_head(record, catalogue, media, citation),
         "hide": ["toc"],
     }
     return front_matter(meta) + f'<article class="ec-item" data-pagefind-body>\n{body}\n</article>\n'

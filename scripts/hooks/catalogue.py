@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from catalogue import publish  # noqa: E402
 from catalogue.media import terminal_progress  # noqa: E402
 from catalogue.pages import Build, build_site  # noqa: E402
+from catalogue.registry import register  # noqa: E402
 from catalogue.problems import CatalogueError, Problem  # noqa: E402
 from catalogue.reference import reference_pages  # noqa: E402
 from catalogue.text import esc  # noqa: E402
@@ -109,6 +110,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         files.append(File.generated(config, path, content=source))
     for path, original in _build.site.files.items():
         files.append(File.generated(config, path, abs_src_path=str(original)))
+    for path, content in _build.site.data.items():  # open data, citation downloads, redirects
+        files.append(File.generated(config, path, content=content))
     return files
 
 
@@ -126,6 +129,9 @@ def on_post_build(config: MkDocsConfig) -> None:
         return  # MkDocs aborts right after this hook and reports the warnings
     publish.swap_into_place(staging, _final_site)
     log.info(f"Published the catalogue to {_final_site}")
+    # Only a published build makes IDs permanent (`serve` never reaches this line).
+    if _build is not None and (added := register(_build.catalogue)):
+        log.info(f"Registered {len(added)} new ID(s) in evidence/published.txt: {', '.join(added)}")
 
 
 def on_build_error(error: Exception) -> None:
