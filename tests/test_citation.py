@@ -126,6 +126,11 @@ def test_the_cite_box_links_its_downloads_and_hides_the_copy_button_without_java
     assert page.index('class="ec-cite"') < page.index('id="statement-1"')
 
 
+def test_the_content_warning_comes_before_the_cite_box(mini_site: Path) -> None:
+    page = read(mini_site, "items/T-1/index.html")
+    assert page.index('class="ec-warning') < page.index('class="ec-cite"') < page.index('id="statement-1"')
+
+
 # --- BibTeX, RIS, CSL-JSON with real parsers ------------------------------------
 
 

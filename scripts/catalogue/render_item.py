@@ -40,8 +40,9 @@ def render_item(record: Record, catalogue: Catalogue, media: MediaResult, built:
     parts = [
         _header(record, catalogue, version),
         _withdrawn(record),
-        cite_box(citation, built or build_date()),
         _warning(record, catalogue),
+        # After the warning (it comes first), before the content.
+        cite_box(citation, built or build_date()),
         _statements(record, source_numbers),
         _prose("Summary", "summary", record.summary, source_numbers),
         _prose("Context", "context", record.context, source_numbers) if record.context else "",
