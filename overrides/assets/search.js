@@ -1,0 +1,477 @@
+/* Evidence catalogue search: the header box and the search page, on Pagefind.
+ *
+ * Pagefind (pagefind.js, its WebAssembly and the index chunks) is served from
+ * the site's own pagefind/ folder and loaded only when a reader starts to
+ * search: by focusing the header box or by opening the search page. Nothing
+ * runs inline and nothing is requested from another site.
+ *
+ * The search page keeps the query, the filters and the order in its URL
+ * (search/?q=...&section=...&tag=...&sort=newest), so a filtered view can be
+ * shared, bookmarked and reloaded. Within one facet the chosen values are
+ * alternatives (any of them); across facets all must hold.
+ *
+ * Results never show an image. A result of an item with a content warning
+ * shows that warning before its excerpt. */
+(function () {
+  "use strict";
+
+  var PAGE_RESULTS = 20;    // results per step on the search page
+  var PANEL_RESULTS = 6;    // results in the header panel
+  var VISIBLE_VALUES = 10;  // facet values shown before "Show all"
+  var TYPING_DELAY = 150;   // ms of quiet typing before a search runs
+
+  var box = document.querySelector("[data-ec-searchbox]");
+  var boxForm = box && box.querySelector("form");
+  if (!boxForm) return;
+  var pageRoot = document.querySelector("[data-ec-search-page]");
+  var loading = null;
+
+  // --- Pagefind, loaded once, on demand --------------------------------------
+
+  function pagefind() {
+    if (!loading) {
+      var url = new URL(boxForm.getAttribute("data-ec-pagefind"), document.baseURI).href;
+      loading = import(url).then(function (pf) {
+        return pf.options({
+          excerptLength: 24,
+          // The title already counts most (its heading weight); names and tags next.
+          ranking: { metaWeights: { title: 5, speaker: 3, role: 2, tags: 2 } }
+        }).then(function () { return pf.init(); }).then(function () { return pf; });
+      });
+      // A failed load (offline, no index yet) may be retried by the next search.
+      loading.catch(function () { loading = null; });
+    }
+    return loading;
+  }
+
+  function unavailable(status) {
+    status.textContent = "Search is not available: the search index could not be loaded.";
+  }
+
+  // --- One result ----------------------------------------------------------------
+
+  function make(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  // Pagefind's excerpt is escaped text with <mark> around the matches; copy exactly
+  // that (text and <mark>) rather than trusting it as HTML.
+  function appendExcerpt(target, html) {
+    var parsed = new DOMParser().parseFromString("<p>" + (html || "") + "</p>", "text/html");
+    parsed.body.firstChild.childNodes.forEach(function (node) {
+      if (node.nodeName === "MARK") target.appendChild(make("mark", "", node.textContent));
+      else target.appendChild(document.createTextNode(node.textContent));
+    });
+  }
+
+  function badge(level, text) {
+    var known = ["distressing", "graphic", "withdrawn"].indexOf(level) >= 0;
+    return make("strong", "ec-badge" + (known ? " ec-badge--" + level : ""), text);
+  }
+
+  function resultItem(data, titleTag) {
+    var meta = data.meta || {};
+    var item = make("li", "ec-result");
+    var heading = make(titleTag, "ec-result__title");
+    var link = make("a", "", meta.title || data.url);
+    link.href = data.url;
+    heading.appendChild(link);
+    item.appendChild(heading);
+    var facts = [meta.date, meta.speaker].filter(Boolean).join(" · ");
+    if (facts) item.appendChild(make("p", "ec-result__meta", facts));
+    var excerpt = make("p", "ec-result__excerpt");
+    if (meta.warning) {
+      excerpt.appendChild(badge(meta.warning, "Content warning: " + meta.warning));
+      excerpt.appendChild(document.createTextNode(" "));
+    }
+    if (meta.status === "withdrawn") {
+      excerpt.appendChild(badge("withdrawn", "Withdrawn"));
+      excerpt.appendChild(document.createTextNode(" "));
+    }
+    appendExcerpt(excerpt, data.excerpt);
+    item.appendChild(excerpt);
+    return item;
+  }
+
+  function plural(n, one, many) {
+    return n + " " + (n === 1 ? one : many);
+  }
+
+  function isEditable(node) {
+    return !!node && (node.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(node.nodeName));
+  }
+
+  // --- The header box ---------------------------------------------------------------
+
+  var input = boxForm.querySelector("input[name=q]");
+  var panel = box.querySelector(".ec-searchbox__panel");
+  var panelStatus = panel.querySelector("[data-ec-status]");
+  var panelList = panel.querySelector("[data-ec-results]");
+  var panelAll = panel.querySelector("[data-ec-all]");
+  var panelRun = 0;
+  var panelTimer = null;
+
+  function openPanel() {
+    panel.hidden = false;
+    input.setAttribute("aria-expanded", "true");
+  }
+
+  function closePanel() {
+    panel.hidden = true;
+    input.setAttribute("aria-expanded", "false");
+  }
+
+  function searchPageUrl(params) {
+    var url = new URL(boxForm.getAttribute("action"), document.baseURI);
+    url.search = params.toString();
+    return url.href;
+  }
+
+  async function searchPanel() {
+    var term = input.value.trim();
+    var run = ++panelRun;
+    if (!term) {
+      closePanel();
+      return;
+    }
+    openPanel();
+    try {
+      var pf = await pagefind();
+      var search = await pf.search(term);
+      var data = await Promise.all(search.results.slice(0, PANEL_RESULTS).map(function (r) { return r.data(); }));
+      if (run !== panelRun) return;  // a newer query is on its way
+      panelList.replaceChildren.apply(panelList, data.map(function (d) { return resultItem(d, "p"); }));
+      var total = search.results.length;
+      panelStatus.textContent = total ? plural(total, "result", "results") : "No results for “" + term + "”.";
+      var all = panelAll.querySelector("a");
+      all.href = searchPageUrl(new URLSearchParams({ q: term }));
+      all.textContent = total > PANEL_RESULTS ? "All " + total + " results, with filters" : "Search with filters";
+      panelAll.hidden = false;
+    } catch (error) {
+      if (run === panelRun) unavailable(panelStatus);
+    }
+  }
+
+  function panelLinks() {
+    return Array.prototype.slice.call(panel.querySelectorAll("a[href]"));
+  }
+
+  input.addEventListener("focus", function () { pagefind().catch(function () {}); });
+  input.addEventListener("input", function () {
+    clearTimeout(panelTimer);
+    panelTimer = setTimeout(searchPanel, TYPING_DELAY);
+    if (input.value.trim()) pagefind().then(function (pf) { pf.preload(input.value.trim()); }, function () {});
+  });
+
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "ArrowDown" && !panel.hidden && panelLinks().length) {
+      event.preventDefault();
+      panelLinks()[0].focus();
+    } else if (event.key === "Escape" && !panel.hidden) {
+      // The first Escape closes the results and keeps the words (a search input would
+      // clear itself); a second one clears them.
+      event.preventDefault();
+      closePanel();
+    }
+  });
+
+  panel.addEventListener("keydown", function (event) {
+    var links = panelLinks();
+    var at = links.indexOf(document.activeElement);
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      var next = at + (event.key === "ArrowDown" ? 1 : -1);
+      if (next < 0) input.focus();
+      else links[Math.min(next, links.length - 1)].focus();
+    } else if (event.key === "Escape") {
+      closePanel();
+      input.focus();
+    }
+  });
+
+  // The panel closes when focus or a click goes elsewhere.
+  box.addEventListener("focusout", function (event) {
+    if (!box.contains(event.relatedTarget)) closePanel();
+  });
+  document.addEventListener("click", function (event) {
+    if (!box.contains(event.target)) closePanel();
+  });
+
+  // "/" or "s" anywhere outside a field: go to the search box (as in Material).
+  document.addEventListener("keydown", function (event) {
+    if ((event.key !== "/" && event.key !== "s") || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (isEditable(event.target) || event.defaultPrevented) return;
+    var target = pageRoot ? pageRoot.querySelector("input[name=q]") : input;
+    if (!target.offsetParent) {
+      // Narrow screens show only the icon: open the search page instead.
+      location.href = searchPageUrl(new URLSearchParams());
+      return;
+    }
+    event.preventDefault();
+    target.focus();
+    target.select();
+  });
+
+  if (pageRoot) searchPage(pageRoot);
+
+  // --- The search page --------------------------------------------------------------
+
+  function searchPage(root) {
+    var form = root.querySelector("form");
+    var query = form.elements.q;
+    var sort = form.elements.sort;
+    var status = root.querySelector("[data-ec-status]");
+    var list = root.querySelector("[data-ec-results]");
+    var more = root.querySelector("[data-ec-more]");
+    var clear = root.querySelector("[data-ec-clear]");
+    var facets = Array.prototype.slice.call(root.querySelectorAll("[data-ec-facet]"));
+    var keys = facets.map(function (f) { return f.getAttribute("data-ec-facet"); });
+    var state = fromUrl();
+    var run = 0;
+    var timer = null;
+    var results = [];
+    var shown = 0;
+    var facetsBuilt = false;
+
+    root.querySelector("[data-ec-sort]").hidden = false;
+    status.textContent = "Loading the search index…";
+    showState();
+
+    function fromUrl() {
+      var params = new URLSearchParams(location.search);
+      var filters = {};
+      keys.forEach(function (key) {
+        var values = params.getAll(key).filter(Boolean);
+        if (values.length) filters[key] = values;
+      });
+      var order = params.get("sort");
+      return { q: params.get("q") || "", sort: order === "newest" || order === "oldest" ? order : "", filters: filters };
+    }
+
+    function toUrl(push) {
+      var params = new URLSearchParams();
+      if (state.q) params.set("q", state.q);
+      keys.forEach(function (key) {
+        (state.filters[key] || []).forEach(function (v) { params.append(key, v); });
+      });
+      if (state.sort) params.set("sort", state.sort);
+      var url = location.pathname + (params.toString() ? "?" + params.toString() : "");
+      if (url === location.pathname + location.search) return;
+      if (push) history.pushState(null, "", url);
+      else history.replaceState(null, "", url);
+    }
+
+    function showState() {
+      query.value = state.q;
+      sort.value = state.sort;
+      root.querySelectorAll("[data-ec-facet] input[type=checkbox]").forEach(function (check) {
+        check.checked = (state.filters[check.name] || []).indexOf(check.value) >= 0;
+      });
+      clear.hidden = !Object.keys(state.filters).length;
+    }
+
+    function pagefindFilters(except) {
+      var filters = {};
+      Object.keys(state.filters).forEach(function (key) {
+        if (key !== except) filters[key] = { any: state.filters[key] };
+      });
+      return filters;
+    }
+
+    function options(except) {
+      var opts = { filters: pagefindFilters(except) };
+      // Without words there is no best match: newest first, unless asked otherwise.
+      var order = state.sort || (state.q ? "" : "newest");
+      if (order) opts.sort = { date: order === "oldest" ? "asc" : "desc" };
+      return opts;
+    }
+
+    async function search() {
+      var mine = ++run;
+      var pf;
+      try {
+        pf = await pagefind();
+        var found = await pf.search(state.q || null, options());
+        if (mine !== run) return;
+        results = found.results;
+        shown = 0;
+        list.replaceChildren();
+        await showMore(false, mine);
+        if (mine !== run) return;
+        announce();
+      } catch (error) {
+        if (mine === run) unavailable(status);
+        return;
+      }
+      // Facets come after the results, so the first result is not kept waiting.
+      if (!facetsBuilt) {
+        buildFacets(await pf.filters());
+        facetsBuilt = true;
+      }
+      if (mine === run) await updateCounts(pf, mine);
+    }
+
+    async function showMore(moveFocus, mine) {
+      var next = results.slice(shown, shown + PAGE_RESULTS);
+      var data = await Promise.all(next.map(function (r) { return r.data(); }));
+      if (mine !== run) return;
+      var items = data.map(function (d) { return resultItem(d, "h2"); });
+      list.append.apply(list, items);
+      shown += next.length;
+      more.hidden = shown >= results.length;
+      if (moveFocus && items.length) items[0].querySelector("a").focus();
+    }
+
+    function announce() {
+      var total = results.length;
+      var words = state.q ? " for “" + state.q + "”" : "";
+      var filtered = Object.keys(state.filters).length ? " with the chosen filters" : "";
+      if (!total) {
+        status.textContent = "No items" + words + filtered + ". Try other words, or remove a filter.";
+      } else {
+        status.textContent = plural(total, "item", "items") + words + filtered
+          + (total > shown ? ", showing " + shown : "") + ".";
+      }
+    }
+
+    // Facet values come from the index itself: only values some item has.
+    function buildFacets(all) {
+      facets.forEach(function (fieldset) {
+        var key = fieldset.getAttribute("data-ec-facet");
+        var values = Object.keys(all[key] || {});
+        (state.filters[key] || []).forEach(function (v) {
+          if (values.indexOf(v) < 0) values.push(v);  // a shared link may name a value no longer there
+        });
+        if (!values.length) return;
+        var labels = JSON.parse(fieldset.getAttribute("data-ec-labels") || "{}");
+        var order = fieldset.getAttribute("data-ec-order");
+        sortValues(values, order);
+        var options = make("div", "ec-facet__options");
+        values.forEach(function (value, i) {
+          var id = "ec-facet-" + key + "-" + i;
+          var row = make("div", "ec-facet__option");
+          if (i >= VISIBLE_VALUES) row.classList.add("ec-facet__option--more");
+          var check = make("input");
+          check.type = "checkbox";
+          check.id = id;
+          check.name = key;
+          check.value = value;
+          var label = make("label", "", labels[value] || value);
+          label.htmlFor = id;
+          var count = make("span", "ec-facet__count");
+          label.appendChild(document.createTextNode(" "));
+          label.appendChild(count);
+          row.append(check, label);
+          options.appendChild(row);
+        });
+        fieldset.appendChild(options);
+        if (values.length > VISIBLE_VALUES) {
+          var toggle = make("button", "ec-facet__toggle", "Show all " + values.length);
+          toggle.type = "button";
+          toggle.setAttribute("aria-expanded", "false");
+          toggle.addEventListener("click", function () {
+            var open = fieldset.classList.toggle("ec-facet--open");
+            toggle.setAttribute("aria-expanded", String(open));
+            toggle.textContent = open ? "Show fewer" : "Show all " + values.length;
+          });
+          fieldset.appendChild(toggle);
+        }
+        fieldset.hidden = false;
+      });
+      showState();
+    }
+
+    function sortValues(values, order) {
+      if (order === "descending") {
+        // Years, newest first; "Unknown" last.
+        values.sort(function (a, b) {
+          var x = /^\d+$/.test(a), y = /^\d+$/.test(b);
+          return x && y ? Number(b) - Number(a) : x ? -1 : y ? 1 : a.localeCompare(b);
+        });
+      }
+      else if (order) {
+        var fixed = order.split(" ");
+        values.sort(function (a, b) { return rank(fixed, a) - rank(fixed, b) || a.localeCompare(b); });
+      } else values.sort(function (a, b) { return a.localeCompare(b); });
+    }
+
+    function rank(fixed, value) {
+      var at = fixed.indexOf(value);
+      return at < 0 ? fixed.length : at;
+    }
+
+    // How many items each value would give. For a facet with a choice made, count
+    // without that facet's own choice, as its values are alternatives.
+    async function updateCounts(pf, mine) {
+      var counts = {};
+      var base = await pf.search(state.q || null, options());
+      keys.forEach(function (key) { counts[key] = (base.filters || {})[key] || {}; });
+      for (var i = 0; i < keys.length; i++) {
+        var key = keys[i];
+        if (!state.filters[key]) continue;
+        var without = await pf.search(state.q || null, options(key));
+        counts[key] = (without.filters || {})[key] || {};
+      }
+      if (mine !== run) return;
+      root.querySelectorAll("[data-ec-facet] input[type=checkbox]").forEach(function (check) {
+        var n = counts[check.name][check.value] || 0;
+        check.parentNode.querySelector(".ec-facet__count").textContent = "(" + n + ")";
+        check.parentNode.classList.toggle("ec-facet__option--empty", n === 0 && !check.checked);
+      });
+    }
+
+    function readForm() {
+      state.q = query.value.trim();
+      state.sort = sort.value;
+      var filters = {};
+      root.querySelectorAll("[data-ec-facet] input[type=checkbox]:checked").forEach(function (check) {
+        (filters[check.name] = filters[check.name] || []).push(check.value);
+      });
+      state.filters = filters;
+      clear.hidden = !Object.keys(filters).length;
+    }
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      clearTimeout(timer);
+      readForm();
+      toUrl(true);
+      search();
+    });
+    query.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        readForm();
+        toUrl(false);
+        search();
+      }, TYPING_DELAY);
+    });
+    form.addEventListener("change", function (event) {
+      if (event.target === query) return;
+      readForm();
+      toUrl(true);
+      search();
+    });
+    clear.addEventListener("click", function () {
+      state.filters = {};
+      showState();
+      toUrl(true);
+      search();
+      query.focus();
+    });
+    more.addEventListener("click", async function () {
+      await showMore(true, run);
+      announce();
+    });
+    window.addEventListener("popstate", function () {
+      state = fromUrl();
+      showState();
+      search();
+    });
+
+    search();
+  }
+})();
