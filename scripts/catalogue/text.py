@@ -64,7 +64,7 @@ def markdown_to_html(text: str) -> str:
 def plain_text(text: str, limit: int = 300) -> str:
     """Markdown reduced to one line of plain text, e.g. for a meta description."""
     flat = re.sub(r"\[\^[^\]]+\]", "", text)
-    flat = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", flat)
+    flat = re.sub(r"\[([^\]]*)\]\((?:[^()]|\([^()]*\))*\)", r"\1", flat)
     flat = re.sub(r"(?m)^\s*(#+|>)\s*", "", flat)
     flat = re.sub(r"[*_`]+", "", flat)
     flat = " ".join(flat.split())
