@@ -8,6 +8,7 @@ mistake in one run. `CatalogueError` carries them out of the core.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -83,8 +84,17 @@ class CatalogueError(Exception):
 
 def display_path(path: Path, root: Path | None = None) -> str:
     """A path as a maintainer would type it: relative to the project when possible."""
-    base = root or Path.cwd()
+    base = _resolved(root or Path.cwd())
+    # Most paths are already absolute below the project: no need to resolve each one
+    # (system calls per path component, twice per record).
+    if path.is_absolute() and ".." not in path.parts and path.is_relative_to(base):
+        return str(path.relative_to(base))
     try:
-        return str(path.resolve().relative_to(base.resolve()))
+        return str(path.resolve().relative_to(base))
     except ValueError:
         return str(path)
+
+
+@lru_cache(maxsize=8)
+def _resolved(path: Path) -> Path:
+    return path.resolve()

@@ -77,7 +77,7 @@ def read_text(path: Path, shown: str) -> str:
 def load_yaml(path: Path, shown: str) -> tuple[Any, Locator]:
     """Read one YAML file; raise `YamlProblem` naming file, line and column."""
     text = read_text(path, shown)
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.splitlines() if "\t" in text else (), start=1):
         indent = line[: len(line) - len(line.lstrip())]
         if "\t" in indent:
             raise YamlProblem(
@@ -86,7 +86,10 @@ def load_yaml(path: Path, shown: str) -> tuple[Any, Locator]:
                         hint="YAML indents with spaces; replace the tab with spaces")
             )
     try:
-        _reject_anchors(text, shown)
+        # An anchor is written with '&' and an alias with '*': a record with neither
+        # (most of them) is spared a second parse, a quarter of the load time at 10,000.
+        if "&" in text or "*" in text:
+            _reject_anchors(text, shown)
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
