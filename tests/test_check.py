@@ -42,7 +42,8 @@ def lay_case(case: str, project: Path) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, target)
     for rel in spec.get("delete", []):
-        (project / rel).unlink()
+        target = project / rel
+        shutil.rmtree(target) if target.is_dir() else target.unlink()
     for rel, points_to in spec.get("symlinks", {}).items():
         (project / rel).symlink_to(points_to)
 
@@ -295,7 +296,7 @@ def test_new_refuses_a_taken_id_and_an_unknown_section(tmp_path: Path) -> None:
     assert taken.returncode == 1 and "already used" in taken.stderr
     section = run_new(project, "--section", "officals")
     assert section.returncode == 1 and "one of: officials, media" in section.stderr
-    assert sorted(p.name for p in (project / "evidence").iterdir()) == ["B-1", "B-2", "catalogue.yaml"]
+    assert sorted(p.name for p in (project / "evidence").iterdir()) == ["B-1", "B-2", "catalogue.yaml", "published.txt"]
 
 
 def test_a_new_record_with_an_image_is_published(tmp_path: Path) -> None:

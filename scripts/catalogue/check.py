@@ -5,8 +5,8 @@ needs the image bytes: each image is opened and verified cheaply (no full
 decode), guarded against decompression bombs, its content matched against its
 extension, and hashed so that the same image in two records is caught.
 
-Builds run the same `ImageVerifier` (through `pages.build_site`), so `make
-check` and `make site` report the same messages. Both remember verified images
+`run_check` runs `pages.load_checked`, the very checks every build makes
+before deriving media, so `make check` and `make site` report the same messages. Both remember verified images
 by size and modification time in `.cache/verified-images.json`: a warm build
 of 10,000 items re-reads none of them.
 """
@@ -24,7 +24,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from .loader import RECORD_FILE, load_catalogue
+from .loader import RECORD_FILE
 from .media import _FORMATS_BY_SUFFIX, MAX_PIXELS, Progress
 from .problems import CatalogueError, Problem
 
@@ -64,10 +64,11 @@ class CheckResult:
 
 def run_check(evidence: Path, *, cache: Path | None = None, progress: Progress | None = None) -> CheckResult:
     """Everything `make site` would reject or warn about, without building anything."""
-    project_root = evidence.parent
-    verifier = ImageVerifier(evidence, cache, progress=progress)
+    # Imported here: `pages` builds on this module (ImageVerifier).
+    from .pages import load_checked
+
     try:
-        catalogue = load_catalogue(evidence, project_root=project_root, images=verifier)
+        catalogue = load_checked(evidence, cache or evidence.parent / ".cache", check_progress=progress)
         problems = list(catalogue.problems)
     except CatalogueError as exc:
         problems = list(exc.problems)

@@ -77,11 +77,9 @@ class Build:
     timings: dict[str, float]
 
 
-def build_site(evidence: Path, cache: Path, *, progress: Progress | None = None,
-               workers: int | None = None, check_progress: Progress | None = None) -> Build:
-    """Load, check (images included, as `make check` does), derive media and render."""
-    timings: dict[str, float] = {}
-    started = time.perf_counter()
+def load_checked(evidence: Path, cache: Path, *, workers: int | None = None,
+                 check_progress: Progress | None = None) -> Catalogue:
+    """Every check a build makes before deriving media; `make check` runs exactly this."""
     images = ImageVerifier(evidence, cache, progress=check_progress, workers=workers)
     catalogue = load_catalogue(evidence, project_root=evidence.parent, images=images)
     # Permalinks never break: a published ID without a record stops the build.
@@ -89,6 +87,15 @@ def build_site(evidence: Path, cache: Path, *, progress: Progress | None = None,
     if any(p.severity == "error" for p in registry_problems):
         raise CatalogueError(registry_problems)
     catalogue.problems.extend(registry_problems)
+    return catalogue
+
+
+def build_site(evidence: Path, cache: Path, *, progress: Progress | None = None,
+               workers: int | None = None, check_progress: Progress | None = None) -> Build:
+    """Load, check (images included, as `make check` does), derive media and render."""
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    catalogue = load_checked(evidence, cache, workers=workers, check_progress=check_progress)
     timings["load_validate_s"] = time.perf_counter() - started
     media = derive_media(catalogue, cache / "media", progress=progress, workers=workers)
     timings["media_s"] = media.seconds
