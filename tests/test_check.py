@@ -315,8 +315,14 @@ def test_a_new_record_with_an_image_is_published(tmp_path: Path) -> None:
     from PIL import Image
 
     Image.new("RGB", (64, 48), (10, 120, 60)).save(record.parent / "screenshot.png")
+    # A phone or camera photo: Pillow reads a JPEG with extra frames (MPF) as "MPO".
+    frames = [Image.new("RGB", (80, 60), colour) for colour in ("orange", "navy")]
+    frames[0].save(record.parent / "camera.jpg", "MPO", save_all=True, append_images=frames[1:])
+    record.write_text(text.replace("  - file: screenshot.png", "  - file: camera.jpg\n    alt: A photo\n"
+                                   "  - file: screenshot.png", 1), encoding="utf-8")
     assert run_check(project).returncode == 0
     site = build_ok(project)
     page = (site / "items" / "B-3" / "index.html").read_text(encoding="utf-8")
     assert "A new item" in page
     assert (site / "items" / "B-3" / "media" / "screenshot-thumb.webp").is_file()
+    assert (site / "items" / "B-3" / "media" / "camera-thumb.webp").is_file()

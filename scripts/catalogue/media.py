@@ -177,8 +177,10 @@ def _derive(path: Path, cache_dir: Path) -> dict | str:
             raise Image.DecompressionBombError("bomb") from None
     with image:
         expected = _FORMATS_BY_SUFFIX.get(path.suffix.lower())
-        if image.format != expected:
-            return (f"the file's content is {image.format or 'unknown'}, "
+        # Pillow names a camera JPEG with extra frames (MPF) "MPO"; it is a JPEG all the same.
+        found = "JPEG" if image.format == "MPO" else image.format
+        if found != expected:
+            return (f"the file's content is {found or 'unknown'}, "
                     f"but its extension says {expected or path.suffix}")
         width, height = image.size
         turned = image.getexif().get(_ORIENTATION) in _QUARTER_TURNS
