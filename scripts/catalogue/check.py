@@ -6,9 +6,9 @@ decode), guarded against decompression bombs, its content matched against its
 extension, and hashed so that the same image in two records is caught.
 
 `run_check` runs `pages.load_checked`, the very checks every build makes
-before deriving media, so `make check` and `make site` report the same messages. Both remember verified images
-by size and modification time in `.cache/verified-images.json`: a warm build
-of 10,000 items re-reads none of them.
+before deriving media, so `make check` and `make site` report the same
+messages. Both remember verified images by size and modification time in
+`.cache/verified-images.json`: a warm build of 10,000 items re-reads none.
 """
 
 from __future__ import annotations

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from .loader import CATALOGUE_FILE, RECORD_FILE
 from .models import ID_PATTERN
+from .registry import read_registry
 from .schema import RECORD_SCHEMA
 
-REGISTRY_FILE = "published.txt"
 DEFAULT_PREFIX, DEFAULT_WIDTH = "HS-", 4
 _NUMBERED = re.compile(r"^(.*?)(\d+)$")
 
@@ -57,13 +57,8 @@ def next_id(evidence: Path) -> str:
 
 def _taken_ids(evidence: Path) -> set[str]:
     taken = {p.name for p in evidence.iterdir() if p.is_dir() and not p.name.startswith(".")}
-    registry = evidence / REGISTRY_FILE
-    if registry.is_file():
-        for line in registry.read_text(encoding="utf-8", errors="replace").splitlines():
-            words = line.split("#", 1)[0].split()
-            if words:
-                taken.add(words[0])
-    return taken
+    registry, _ = read_registry(evidence)  # a malformed line is `check`'s to report
+    return taken | set(registry.ids)
 
 
 def create_record(evidence: Path, *, item_id: str | None = None, title: str | None = None,
