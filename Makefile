@@ -18,7 +18,13 @@ site: $(VENV)/.installed  ## build the catalogue into site/ (atomically)
 serve: $(VENV)/.installed  ## live preview at http://127.0.0.1:8000/
 	$(VENV)/bin/mkdocs serve
 
-test: $(VENV)/.installed  ## run the test suite
+# axe-core for the accessibility tests, pinned in package-lock.json; reinstalled when the lock
+# changes. Without npm the accessibility tests skip locally (under CI=true they fail).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the accessibility tests will be skipped (apt-get install npm)"; fi
+
+test: $(VENV)/.installed node_modules/.installed  ## run the test suite
 	$(PYTHON) -m pytest
 
 new: $(VENV)/.installed  ## start a record: make new [TITLE="..."] [SECTION=officials]

@@ -23,6 +23,10 @@
 
   // Figures hidden when the page loaded: the ones the site-wide choice shows and hides.
   var graphicFigures = Array.prototype.slice.call(document.querySelectorAll("figure[data-ec-hidden]"));
+  // Their hidden-state names ("Hidden image 2"), to restore when they are hidden again.
+  graphicFigures.forEach(function (figure) {
+    figure.setAttribute("data-ec-label", figure.getAttribute("aria-label") || "");
+  });
 
   function reveal(figure, moveFocus) {
     if (!figure || !figure.hasAttribute("data-ec-hidden")) return;
@@ -35,6 +39,8 @@
     figure.querySelector(".ec-veil").hidden = true;
     figure.removeAttribute("data-ec-hidden");
     figure.classList.remove("ec-figure--hidden");
+    // Revealed, the figure takes its name from its caption again.
+    figure.removeAttribute("aria-label");
     // Keep keyboard users where they were: focus moves to the revealed image link.
     if (moveFocus) link.focus();
   }
@@ -52,6 +58,7 @@
     veil.hidden = false;
     figure.setAttribute("data-ec-hidden", "");
     figure.classList.add("ec-figure--hidden");
+    figure.setAttribute("aria-label", figure.getAttribute("data-ec-label"));
     if (hadFocus) veil.querySelector("[data-ec-reveal]").focus();
   }
 

@@ -278,4 +278,172 @@ def terminal_progress(label: str) -> Progress | None:
     return report
 
 
-__all__ = ["MediaAsset", "MediaResult", "derive_media", "terminal_progress", "asdict"]
+# --- published originals ----------------------------------------------------
+# An original is published byte for byte (its SHA-256 is on the page, so anyone can
+# verify it), so it cannot be cleaned on the way out: one that carries metadata is
+# refused, and the editor strips it (the pixels stay the same) or keeps it unpublished.
+
+# Byte patterns of metadata blocks, whatever the container: a last check after the
+# structure walk below, for blocks hidden where a parser would not look.
+_SIGNATURES = {
+    b"Exif\x00\x00": "EXIF",
+    b"<x:xmpmeta": "XMP",
+    b"http://ns.adobe.com/xap/1.0/": "XMP",
+    b"Photoshop 3.0\x00": "IPTC (Photoshop)",
+    b"XMP DataXMP": "XMP",
+    b"ICC_PROFILE\x00": "an ICC colour profile",
+}
+# Chunks that only describe pixels and colour; anything else in a PNG is metadata.
+_PNG_PIXEL_CHUNKS = {b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"pHYs",
+                     b"sBIT", b"bKGD", b"hIST", b"acTL", b"fcTL", b"fdAT", b"cICP", b"mDCv", b"cLLi"}
+_PNG_NAMES = {b"tEXt": "text", b"zTXt": "text", b"iTXt": "text", b"eXIf": "EXIF",
+              b"iCCP": "an ICC colour profile", b"tIME": "a modification time"}
+_WEBP_PIXEL_CHUNKS = {b"VP8 ", b"VP8L", b"VP8X", b"ALPH", b"ANIM", b"ANMF"}
+_WEBP_NAMES = {b"EXIF": "EXIF", b"XMP ": "XMP", b"ICCP": "an ICC colour profile"}
+# TIFF tags that describe the pixels' layout; any other tag is metadata (make, date, GPS...).
+_TIFF_LAYOUT_TAGS = {254, 255, 256, 257, 258, 259, 262, 266, 273, 277, 278, 279, 282, 283, 284,
+                     296, 317, 320, 322, 323, 324, 325, 338, 339}
+_GPS_IFD = 0x8825
+
+
+def original_metadata(path: Path) -> list[str]:
+    """What in an image file tells more than its pixels: EXIF (GPS), XMP, IPTC, ICC, comments...
+
+    Empty when the file is clean. The file's structure is walked (JPEG segments, PNG
+    and WebP chunks, TIFF tags), then its bytes are searched for known metadata blocks.
+    """
+    data = path.read_bytes()
+    found: list[str] = []
+    try:
+        if data.startswith(b"\xff\xd8"):
+            found += _jpeg_metadata(data)
+        elif data.startswith(b"\x89PNG\r\n\x1a\n"):
+            found += _png_metadata(data)
+        elif data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+            found += _webp_metadata(data)
+        elif data[:4] in (b"II*\x00", b"MM\x00*"):
+            found += _tiff_metadata(path)
+        elif data[:6] in (b"GIF87a", b"GIF89a"):
+            found += _gif_metadata(path)
+    except (IndexError, ValueError, OSError, SyntaxError):
+        found.append("a malformed structure that cannot be checked")
+    found += [label for pattern, label in _SIGNATURES.items() if pattern in data]
+    if "EXIF" in found and _has_gps(path):
+        found = ["EXIF (with a GPS position)" if f == "EXIF" else f for f in found]
+    return list(dict.fromkeys(found))
+
+
+def _jpeg_metadata(data: bytes) -> list[str]:
+    found = []
+    pos = 2
+    while pos + 4 <= len(data):
+        if data[pos] != 0xFF:
+            raise ValueError("not a JPEG marker")
+        marker = data[pos + 1]
+        if marker == 0xFF:  # fill byte
+            pos += 1
+            continue
+        if marker == 0xDA or marker == 0xD9:  # start of scan: the pixel data follows
+            break
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:
+            pos += 2
+            continue
+        length = int.from_bytes(data[pos + 2:pos + 4], "big")
+        body = data[pos + 4:pos + 2 + length]
+        if marker == 0xFE:
+            found.append("a comment")
+        elif marker == 0xE0 and not body.startswith(b"JFIF\x00"):
+            found.append("an embedded thumbnail" if body.startswith(b"JFXX") else "APP0 data")
+        elif marker == 0xE1:
+            found.append("EXIF" if body.startswith(b"Exif") else "XMP" if b"adobe" in body[:40] else "APP1 data")
+        elif marker == 0xE2:
+            found.append("an ICC colour profile" if body.startswith(b"ICC_PROFILE") else
+                         "extra embedded images (MPF)" if body.startswith(b"MPF") else "APP2 data")
+        elif marker == 0xED:
+            found.append("IPTC (Photoshop)")
+        elif 0xE3 <= marker <= 0xEF and marker != 0xEE:  # APP14 (Adobe) only names the colour transform
+            found.append(f"APP{marker - 0xE0} data")
+        pos += 2 + length
+    end = data.rfind(b"\xff\xd9")
+    if end != -1 and data[end + 2:].strip(b"\x00\r\n"):
+        found.append("data after the end of the image")
+    return found
+
+
+def _png_metadata(data: bytes) -> list[str]:
+    found = []
+    pos = 8
+    while pos + 8 <= len(data):
+        length = int.from_bytes(data[pos:pos + 4], "big")
+        kind = data[pos + 4:pos + 8]
+        if kind not in _PNG_PIXEL_CHUNKS:
+            found.append(_PNG_NAMES.get(kind, f"a '{kind.decode('latin-1')}' chunk"))
+        pos += 12 + length
+        if kind == b"IEND":
+            if data[pos:].strip(b"\x00\r\n"):
+                found.append("data after the end of the image")
+            break
+    return found
+
+
+def _webp_metadata(data: bytes) -> list[str]:
+    found = []
+    pos = 12
+    while pos + 8 <= len(data):
+        kind = data[pos:pos + 4]
+        length = int.from_bytes(data[pos + 4:pos + 8], "little")
+        if kind not in _WEBP_PIXEL_CHUNKS:
+            found.append(_WEBP_NAMES.get(kind, f"a '{kind.decode('latin-1')}' chunk"))
+        pos += 8 + length + (length & 1)
+    return found
+
+
+def _tiff_metadata(path: Path) -> list[str]:
+    from PIL import TiffTags
+
+    with Image.open(path) as image:
+        tags = [tag for tag in image.tag_v2 if tag not in _TIFF_LAYOUT_TAGS]
+    return [f"the TIFF tag {TiffTags.lookup(tag).name}" for tag in tags]
+
+
+def _gif_metadata(path: Path) -> list[str]:
+    with Image.open(path) as image:
+        return ["a comment"] if image.info.get("comment") else []
+
+
+def _has_gps(path: Path) -> bool:
+    try:
+        with Image.open(path) as image:
+            return bool(image.getexif().get_ifd(_GPS_IFD))
+    except (OSError, ValueError, SyntaxError):
+        return False
+
+
+def _and_list(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def check_published_originals(catalogue: Catalogue) -> list[Problem]:
+    """A problem for every `publish_original: true` file that would publish metadata."""
+    problems = []
+    for record in catalogue.records:
+        for index, item in enumerate(record.media):
+            if not item.publish_original:
+                continue
+            path = catalogue.folder(record.id) / item.file
+            if not path.is_file():
+                continue  # the loader reports a missing file
+            found = original_metadata(path)
+            if not found:
+                continue
+            shown, line, column = catalogue.where(record.id, ("media", index, "publish_original"))
+            problems.append(Problem(
+                shown, f"{item.file} carries {_and_list(found)}; the original is published byte for byte, "
+                       "so that would be published too", line=line, column=column,
+                field=f"media[{index}].publish_original", code="original-metadata",
+                hint="strip the metadata from the file (e.g. `exiftool -all= FILE`; the pixels stay the same), "
+                     "or set publish_original: false to publish only the metadata-free copies"))
+    return problems
+
+
+__all__ = ["MediaAsset", "MediaResult", "check_published_originals", "derive_media", "original_metadata", "terminal_progress", "asdict"]

@@ -18,7 +18,7 @@ from .check import ImageVerifier
 from .citation import build_date, citation_data, citation_files
 from .exports import export_files
 from .loader import Catalogue, load_catalogue
-from .media import MediaResult, Progress, derive_media
+from .media import MediaResult, Progress, check_published_originals, derive_media
 from .problems import CatalogueError
 from .registry import check_registry
 from .render_head import CARD_PATH, neutral_card
@@ -87,6 +87,10 @@ def load_checked(evidence: Path, cache: Path, *, workers: int | None = None,
     if any(p.severity == "error" for p in registry_problems):
         raise CatalogueError(registry_problems)
     catalogue.problems.extend(registry_problems)
+    # An original goes out byte for byte, so one that carries metadata stops the build.
+    original_problems = check_published_originals(catalogue)
+    if original_problems:
+        raise CatalogueError(original_problems)
     return catalogue
 
 

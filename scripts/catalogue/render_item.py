@@ -128,11 +128,17 @@ def _warning(record: Record, catalogue: Catalogue) -> str:
     if warning.level == "none":
         return ""
     topics = ", ".join(esc(catalogue.label("content_warning_topics", t)) for t in warning.topics)
-    media_note = (" Images are hidden until you choose to show them." if any(record.media_is_hidden(m) for m in record.media) else "")
+    hides_media = any(record.media_is_hidden(m) for m in record.media)
+    media_note = " Images are hidden until you choose to show them." if hides_media else ""
+    # The site-wide choice next to the warning, where a reader decides; catalogue.js
+    # shows it (it needs localStorage) and keeps its words in step with the choice.
+    site_choice = ('<p class="ec-graphic-pref" data-ec-graphic-pref hidden>'
+                   '<button type="button" class="ec-graphic-pref__toggle" data-ec-graphic-pref-toggle>'
+                   'Show graphic images on this site</button></p>' if hides_media else "")
     return (f'<aside class="ec-warning ec-warning--{warning.level}" role="note" aria-label="Content warning">'
             f'<p><strong>Content warning: {esc(warning.level)}.</strong>'
             + (f" This item concerns {topics}." if topics else "")
-            + f"{media_note}</p></aside>\n")
+            + f"{media_note}</p>{site_choice}</aside>\n")
 
 
 def _statements(record: Record, numbers: dict[str, int]) -> str:
@@ -193,8 +199,9 @@ def _figure(record: Record, item: Media, index: int, media: MediaResult, numbers
         facts.append(f'source <a href="#source-{n}">[{n}]</a>')
     if item.captured:
         facts.append(f"captured {esc(item.captured)}")
-    original = (f'<a href="media/{esc(item.file)}">original file</a>' if item.publish_original
-                else "original held by the publisher")
+    # A published original goes out byte for byte (the build refuses one that carries metadata).
+    original = (f'<a href="media/{esc(item.file)}">original file</a> (unaltered, without embedded metadata)'
+                if item.publish_original else "original held by the publisher")
     facts.append(f'{original}, SHA-256 <code class="ec-hash">{asset.sha256}</code>')
     caption = (f'<p>{esc(item.caption)}</p>' if item.caption else "") + f'<p class="ec-facts">{" · ".join(facts)}</p>'
     size = f'width="{asset.thumb.width}" height="{asset.thumb.height}"'
@@ -204,7 +211,10 @@ def _figure(record: Record, item: Media, index: int, media: MediaResult, numbers
                 f"<figcaption>{caption}</figcaption></figure>")
     # Hidden: no src (nothing is fetched), alt and caption kept out of the accessibility
     # tree until revealed. Without JavaScript the link opens the image only on request.
-    return (f'<figure class="ec-figure ec-figure--hidden" id="media-{index}" data-ec-hidden data-pagefind-ignore="all">'
+    # The aria-label names the figure: Chromium would otherwise name it after its
+    # figcaption, hidden or not, and read the caption out before the reader chose.
+    return (f'<figure class="ec-figure ec-figure--hidden" id="media-{index}" aria-label="Hidden image {index}" '
+            f'data-ec-hidden data-pagefind-ignore="all">'
             f'<div class="ec-veil"><p>Image {index} is hidden because it may show graphic violence.</p>'
             f'<a class="ec-reveal md-button" href="{display}" role="button" data-ec-reveal>Show image {index}</a></div>'
             f'<a class="ec-revealed" href="{display}" hidden><img data-src="{thumb}" {size} data-alt="{esc(item.alt)}" alt=""></a>'

@@ -26,12 +26,14 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from catalogue import publish  # noqa: E402
 from catalogue.media import terminal_progress  # noqa: E402
+from catalogue.outlinks import harden_links  # noqa: E402
 from catalogue.pages import Build, build_site  # noqa: E402
 from catalogue.registry import register  # noqa: E402
 from catalogue.problems import CatalogueError, Problem  # noqa: E402
@@ -113,6 +115,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for path, content in _build.site.data.items():  # open data, citation downloads, redirects
         files.append(File.generated(config, path, content=content))
     return files
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    # Hand-written pages too: a link to another site gets rel="noopener noreferrer".
+    return harden_links(html, config.site_url or "")
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
