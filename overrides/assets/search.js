@@ -162,8 +162,9 @@
   input.addEventListener("focus", function () { pagefind().catch(function () {}); });
   input.addEventListener("input", function () {
     clearTimeout(panelTimer);
+    // No preload of each prefix typed: on a slow link those chunks would be downloads
+    // the reader never needed.
     panelTimer = setTimeout(searchPanel, TYPING_DELAY);
-    if (input.value.trim()) pagefind().then(function (pf) { pf.preload(input.value.trim()); }, function () {});
   });
 
   input.addEventListener("keydown", function (event) {
@@ -227,15 +228,20 @@
     var list = root.querySelector("[data-ec-results]");
     var more = root.querySelector("[data-ec-more]");
     var clear = root.querySelector("[data-ec-clear]");
-    var facets = Array.prototype.slice.call(root.querySelectorAll("[data-ec-facet]"));
-    var keys = facets.map(function (f) { return f.getAttribute("data-ec-facet"); });
+    var facets = {};  // key → {details, options, built, loading}
+    root.querySelectorAll("[data-ec-facet]").forEach(function (details) {
+      facets[details.getAttribute("data-ec-facet")] = {
+        details: details, options: details.querySelector("[data-ec-options]"), built: false, loading: null
+      };
+    });
+    var keys = Object.keys(facets);
     var state = fromUrl();
     var run = 0;
     var timer = null;
     var results = [];
     var shown = 0;
-    var facetsBuilt = false;
 
+    root.querySelector("[data-ec-facets]").hidden = false;
     root.querySelector("[data-ec-sort]").hidden = false;
     status.textContent = "Loading the search index…";
     showState();
@@ -267,22 +273,37 @@
     function showState() {
       query.value = state.q;
       sort.value = state.sort;
-      root.querySelectorAll("[data-ec-facet] input[type=checkbox]").forEach(function (check) {
-        check.checked = (state.filters[check.name] || []).indexOf(check.value) >= 0;
+      keys.forEach(function (key) {
+        // A facet in use is open, so its choice can be seen and changed.
+        if (state.filters[key]) facets[key].details.open = true;
+        facets[key].options.querySelectorAll("input[type=checkbox]").forEach(function (check) {
+          check.checked = (state.filters[key] || []).indexOf(check.value) >= 0;
+        });
       });
       clear.hidden = !Object.keys(state.filters).length;
     }
 
-    function pagefindFilters(except) {
+    function readForm() {
+      state.q = query.value.trim();
+      state.sort = sort.value;
+      var filters = {};
+      keys.forEach(function (key) {
+        // A facet not shown yet keeps what the URL chose.
+        var values = facets[key].built
+          ? Array.prototype.map.call(facets[key].options.querySelectorAll("input:checked"), function (c) { return c.value; })
+          : state.filters[key] || [];
+        if (values.length) filters[key] = values;
+      });
+      state.filters = filters;
+      clear.hidden = !Object.keys(filters).length;
+    }
+
+    function options(except) {
       var filters = {};
       Object.keys(state.filters).forEach(function (key) {
         if (key !== except) filters[key] = { any: state.filters[key] };
       });
-      return filters;
-    }
-
-    function options(except) {
-      var opts = { filters: pagefindFilters(except) };
+      var opts = { filters: filters };
       // Without words there is no best match: newest first, unless asked otherwise.
       var order = state.sort || (state.q ? "" : "newest");
       if (order) opts.sort = { date: order === "oldest" ? "asc" : "desc" };
@@ -306,23 +327,21 @@
         if (mine === run) unavailable(status);
         return;
       }
-      // Facets come after the results, so the first result is not kept waiting.
-      if (!facetsBuilt) {
-        buildFacets(await pf.filters());
-        facetsBuilt = true;
-      }
-      if (mine === run) await updateCounts(pf, mine);
+      await updateCounts(pf, mine);
     }
 
+    // Results appear one by one as their data arrives, so the first is not kept
+    // waiting for the twentieth.
     async function showMore(moveFocus, mine) {
-      var next = results.slice(shown, shown + PAGE_RESULTS);
-      var data = await Promise.all(next.map(function (r) { return r.data(); }));
-      if (mine !== run) return;
-      var items = data.map(function (d) { return resultItem(d, "h2"); });
-      list.append.apply(list, items);
-      shown += next.length;
+      var pending = results.slice(shown, shown + PAGE_RESULTS).map(function (r) { return r.data(); });
+      for (var i = 0; i < pending.length; i++) {
+        var item = resultItem(await pending[i], "h2");
+        if (mine !== run) return;
+        list.appendChild(item);
+        shown += 1;
+        if (moveFocus && i === 0) item.querySelector("a").focus();
+      }
       more.hidden = shown >= results.length;
-      if (moveFocus && items.length) items[0].querySelector("a").focus();
     }
 
     function announce() {
@@ -337,51 +356,68 @@
       }
     }
 
-    // Facet values come from the index itself: only values some item has.
-    function buildFacets(all) {
-      facets.forEach(function (fieldset) {
-        var key = fieldset.getAttribute("data-ec-facet");
-        var values = Object.keys(all[key] || {});
-        (state.filters[key] || []).forEach(function (v) {
-          if (values.indexOf(v) < 0) values.push(v);  // a shared link may name a value no longer there
-        });
-        if (!values.length) return;
-        var labels = JSON.parse(fieldset.getAttribute("data-ec-labels") || "{}");
-        var order = fieldset.getAttribute("data-ec-order");
-        sortValues(values, order);
-        var options = make("div", "ec-facet__options");
-        values.forEach(function (value, i) {
-          var id = "ec-facet-" + key + "-" + i;
-          var row = make("div", "ec-facet__option");
-          if (i >= VISIBLE_VALUES) row.classList.add("ec-facet__option--more");
-          var check = make("input");
-          check.type = "checkbox";
-          check.id = id;
-          check.name = key;
-          check.value = value;
-          var label = make("label", "", labels[value] || value);
-          label.htmlFor = id;
-          var count = make("span", "ec-facet__count");
-          label.appendChild(document.createTextNode(" "));
-          label.appendChild(count);
-          row.append(check, label);
-          options.appendChild(row);
-        });
-        fieldset.appendChild(options);
-        if (values.length > VISIBLE_VALUES) {
-          var toggle = make("button", "ec-facet__toggle", "Show all " + values.length);
-          toggle.type = "button";
-          toggle.setAttribute("aria-expanded", "false");
-          toggle.addEventListener("click", function () {
-            var open = fieldset.classList.toggle("ec-facet--open");
-            toggle.setAttribute("aria-expanded", String(open));
-            toggle.textContent = open ? "Show fewer" : "Show all " + values.length;
-          });
-          fieldset.appendChild(toggle);
-        }
-        fieldset.hidden = false;
+    // A facet's values load when it is opened: each facet is one download (about
+    // 20-50 KB at 10,000 items), so a plain search fetches none of them.
+    function openFacet(key) {
+      var facet = facets[key];
+      if (facet.built || facet.loading) return facet.loading;
+      facet.options.textContent = "Loading…";
+      facet.loading = pagefind().then(async function (pf) {
+        var only = { filters: {} };
+        only.filters[key] = [];
+        await pf.preload(null, only);
+        var counted = await pf.search(state.q || null, options(key));
+        buildFacet(key, Object.keys((counted.filters || {})[key] || {}));
+        facet.built = true;
+        facet.loading = null;
+        await updateCounts(pf, run);
+      }).catch(function () {
+        facet.loading = null;
+        facet.options.textContent = "The values of this filter could not be loaded.";
       });
-      showState();
+      return facet.loading;
+    }
+
+    function buildFacet(key, values) {
+      var facet = facets[key];
+      (state.filters[key] || []).forEach(function (v) {
+        if (values.indexOf(v) < 0) values.push(v);  // a shared link may name a value no longer there
+      });
+      var labels = JSON.parse(facet.details.getAttribute("data-ec-labels") || "{}");
+      sortValues(values, facet.details.getAttribute("data-ec-order"));
+      facet.options.replaceChildren();
+      if (!values.length) {
+        facet.options.textContent = "No item has one.";
+        return;
+      }
+      values.forEach(function (value, i) {
+        var id = "ec-facet-" + key + "-" + i;
+        var row = make("div", "ec-facet__option");
+        if (i >= VISIBLE_VALUES) row.classList.add("ec-facet__option--more");
+        var check = make("input");
+        check.type = "checkbox";
+        check.id = id;
+        check.name = key;
+        check.value = value;
+        check.checked = (state.filters[key] || []).indexOf(value) >= 0;
+        var label = make("label", "", labels[value] || value);
+        label.htmlFor = id;
+        label.appendChild(document.createTextNode(" "));
+        label.appendChild(make("span", "ec-facet__count"));
+        row.append(check, label);
+        facet.options.appendChild(row);
+      });
+      if (values.length > VISIBLE_VALUES) {
+        var toggle = make("button", "ec-facet__toggle", "Show all " + values.length);
+        toggle.type = "button";
+        toggle.setAttribute("aria-expanded", "false");
+        toggle.addEventListener("click", function () {
+          var open = facet.details.classList.toggle("ec-facet--all");
+          toggle.setAttribute("aria-expanded", String(open));
+          toggle.textContent = open ? "Show fewer" : "Show all " + values.length;
+        });
+        facet.options.appendChild(toggle);
+      }
     }
 
     function sortValues(values, order) {
@@ -391,11 +427,12 @@
           var x = /^\d+$/.test(a), y = /^\d+$/.test(b);
           return x && y ? Number(b) - Number(a) : x ? -1 : y ? 1 : a.localeCompare(b);
         });
-      }
-      else if (order) {
+      } else if (order) {
         var fixed = order.split(" ");
         values.sort(function (a, b) { return rank(fixed, a) - rank(fixed, b) || a.localeCompare(b); });
-      } else values.sort(function (a, b) { return a.localeCompare(b); });
+      } else {
+        values.sort(function (a, b) { return a.localeCompare(b); });
+      }
     }
 
     function rank(fixed, value) {
@@ -403,37 +440,33 @@
       return at < 0 ? fixed.length : at;
     }
 
-    // How many items each value would give. For a facet with a choice made, count
-    // without that facet's own choice, as its values are alternatives.
+    // How many items each value of an open facet would give. For a facet with a
+    // choice made, count without that facet's own choice: its values are alternatives.
     async function updateCounts(pf, mine) {
+      var open = keys.filter(function (key) { return facets[key].built; });
+      if (!open.length) return;
       var counts = {};
       var base = await pf.search(state.q || null, options());
-      keys.forEach(function (key) { counts[key] = (base.filters || {})[key] || {}; });
-      for (var i = 0; i < keys.length; i++) {
-        var key = keys[i];
-        if (!state.filters[key]) continue;
-        var without = await pf.search(state.q || null, options(key));
-        counts[key] = (without.filters || {})[key] || {};
+      for (var i = 0; i < open.length; i++) {
+        var key = open[i];
+        var found = state.filters[key] ? await pf.search(state.q || null, options(key)) : base;
+        counts[key] = (found.filters || {})[key] || {};
       }
       if (mine !== run) return;
-      root.querySelectorAll("[data-ec-facet] input[type=checkbox]").forEach(function (check) {
-        var n = counts[check.name][check.value] || 0;
-        check.parentNode.querySelector(".ec-facet__count").textContent = "(" + n + ")";
-        check.parentNode.classList.toggle("ec-facet__option--empty", n === 0 && !check.checked);
+      open.forEach(function (key) {
+        facets[key].options.querySelectorAll("input[type=checkbox]").forEach(function (check) {
+          var n = counts[key][check.value] || 0;
+          check.parentNode.querySelector(".ec-facet__count").textContent = "(" + n + ")";
+          check.parentNode.classList.toggle("ec-facet__option--empty", n === 0 && !check.checked);
+        });
       });
     }
 
-    function readForm() {
-      state.q = query.value.trim();
-      state.sort = sort.value;
-      var filters = {};
-      root.querySelectorAll("[data-ec-facet] input[type=checkbox]:checked").forEach(function (check) {
-        (filters[check.name] = filters[check.name] || []).push(check.value);
+    keys.forEach(function (key) {
+      facets[key].details.addEventListener("toggle", function () {
+        if (facets[key].details.open) openFacet(key);
       });
-      state.filters = filters;
-      clear.hidden = !Object.keys(filters).length;
-    }
-
+    });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       clearTimeout(timer);

@@ -13,7 +13,7 @@ import json
 import re
 from datetime import date
 
-from . import urls
+from . import search, urls
 from .citation import build_date, cite_box, citation_data
 from .loader import Catalogue
 from .media import MediaResult
@@ -96,22 +96,45 @@ def _header(record: Record, catalogue: Catalogue, version: ItemVersion) -> str:
 
 
 def _search_metadata(record: Record, catalogue: Catalogue) -> str:
-    """Hidden spans that give Pagefind its result fields and facets."""
-    meta = [("date", format_date(record.date)), ("speaker", record.speaker.name or catalogue.label("speaker_types", record.speaker.type))]
+    """Hidden spans that give Pagefind its result fields, facets and sort key.
+
+    Pagefind searches metadata too: `speaker`, `role` and `tags` make those
+    findable, and `forms` carries the extra word forms of original-language
+    statements (see `search.word_forms`). `warning` is the content-warning level
+    that every result of the item shows. No image is ever given: results show none.
+    """
+    speaker = record.speaker
+    meta = [("date", format_date(record.date)),
+            ("speaker", speaker.name or catalogue.label("speaker_types", speaker.type))]
+    if speaker.role:
+        meta.append(("role", speaker.role))
+    if record.tags:
+        meta.append(("tags", ", ".join(record.tags)))
     if record.content_warning.level != "none":
-        meta.append(("warning", f"Content warning: {record.content_warning.level}"))
+        meta.append(("warning", record.content_warning.level))
+    if record.status == "withdrawn":
+        meta.append(("status", "withdrawn"))
+    texts = [(s.text, s.lang) for s in record.statements]
+    texts += [(s.translation.text, s.translation.lang) for s in record.statements if s.translation]
+    forms = search.word_forms(texts, catalogue.info.language)
+    if forms:
+        meta.append(("forms", " ".join(forms)))
+    # Filter keys are the search page's URL parameters (`?speaker_type=Official`).
     filters = [("section", catalogue.sections[record.section].title),
-               ("speaker type", catalogue.label("speaker_types", record.speaker.type)),
+               ("speaker_type", catalogue.label("speaker_types", speaker.type)),
                ("year", record.date[:4] if record.date else "Unknown"),
-               ("content warning", record.content_warning.level)]
+               ("content_warning", record.content_warning.level)]
     if record.platform:
         filters.append(("platform", catalogue.label("platforms", record.platform)))
     filters += [("language", language_name(lang)) for lang in sorted({s.lang for s in record.statements})]
-    filters += [("target group", catalogue.label("target_groups", g)) for g in record.target_groups]
+    filters += [("target_group", catalogue.label("target_groups", g)) for g in record.target_groups]
     filters += [("tag", t) for t in record.tags]
     spans = [f'<span data-pagefind-meta="{esc(k)}:{esc(v)}"></span>' for k, v in meta]
     spans += [f'<span data-pagefind-filter="{esc(k)}:{esc(v)}"></span>' for k, v in filters]
-    return '<div hidden data-pagefind-ignore="all">' + "".join(spans) + "</div>\n"
+    # Unknown dates sort first in "oldest first", as a plain string sort puts them.
+    spans.append(f'<span data-pagefind-sort="date:{esc(record.date or "0000")}"></span>')
+    # `ignore` (not `all`): Pagefind still reads metadata and filters inside.
+    return '<div hidden data-pagefind-ignore>' + "".join(spans) + "</div>\n"
 
 
 def _withdrawn(record: Record) -> str:
@@ -184,7 +207,8 @@ def _gallery(record: Record, media: MediaResult, numbers: dict[str, int]) -> str
     if not record.media:
         return ""
     figures = [_figure(record, m, i, media, numbers) for i, m in enumerate(record.media, start=1)]
-    return '<h2 id="media">Media</h2>\n<div class="ec-gallery">\n' + "\n".join(figures) + "\n</div>\n"
+    # `all`: Pagefind would otherwise take the first image as the result image.
+    return '<h2 id="media">Media</h2>\n<div class="ec-gallery" data-pagefind-ignore="all">\n' + "\n".join(figures) + "\n</div>\n"
 
 
 def _figure(record: Record, item: Media, index: int, media: MediaResult, numbers: dict[str, int]) -> str:

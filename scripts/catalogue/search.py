@@ -83,6 +83,9 @@ def index_site(site_dir: Path) -> SearchIndexResult:
     bundle = site_dir / BUNDLE
     # A rebuild in place (`mkdocs serve`) would otherwise keep the old index's chunks.
     shutil.rmtree(bundle, ignore_errors=True)
+    if bundle.exists():
+        raise SearchIndexError(f"the search index goes in {BUNDLE}/ at the root of the site, but the site "
+                               f"already has a file of that name ({bundle}); rename it (e.g. docs/{BUNDLE})")
     if not any(site_dir.glob(ITEM_PAGES)):
         # Pagefind refuses an empty site; a catalogue without items has nothing to search.
         return SearchIndexResult(0, 0, 0, 0, 0, time.perf_counter() - started)
@@ -96,7 +99,10 @@ def index_site(site_dir: Path) -> SearchIndexResult:
         raise SearchIndexError(f"could not start Pagefind ({exc}); install requirements.txt") from None
     output = run.stdout + run.stderr
     if run.returncode != 0 or "Error:" in output:
-        details = "\n".join(line for line in output.splitlines() if line.strip())[-2000:]
+        # Pagefind's own words for what went wrong, without its progress report.
+        lines = [line.strip() for line in output.splitlines() if line.strip()]
+        errors = [line for line in lines if re.search(r"error|panicked|failed", line, re.IGNORECASE)]
+        details = "\n".join(errors or lines[-8:])
         raise SearchIndexError(f"Pagefind could not index {site_dir} (exit {run.returncode}):\n{details}")
     figures = {kind: int(n) for n, kind in _FIGURE.findall(output)}
     for name in _UNUSED_UI:
