@@ -5,7 +5,8 @@
   build into a staging folder so a failed build never touches `site/`.
 - on_files: add the generated pages and media with `File.generated` (nothing
   is written into `docs/`).
-- on_post_build: swap the staging folder into place.
+- on_post_build: index the item pages with Pagefind (`catalogue.search`), then
+  swap the staging folder into place.
 - on_shutdown: with CATALOGUE_TIMINGS=<file> set, write the timings of the
   build's phases there (the benchmark, `scripts/bench.py`, reads them).
 
@@ -31,7 +32,7 @@ from mkdocs.utils import CountHandler
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from catalogue import publish  # noqa: E402
+from catalogue import publish, search  # noqa: E402
 from catalogue.media import terminal_progress  # noqa: E402
 from catalogue.outlinks import harden_links  # noqa: E402
 from catalogue.pages import Build, build_site  # noqa: E402
@@ -129,16 +130,32 @@ def on_pre_build(config: MkDocsConfig) -> None:
 def on_post_build(config: MkDocsConfig) -> None:
     _clock["engine_end"] = time.perf_counter()
     if _final_site is None:
+        _index_search(Path(config.site_dir))  # `mkdocs serve`: no staging folder
         return
     staging = Path(config.site_dir)
     if config.strict and _warnings.get_counts():
         publish.discard(staging)
         return  # MkDocs aborts right after this hook and reports the warnings
+    # Indexed before the swap: a failed index leaves `site/` as it was.
+    _index_search(staging)
     publish.swap_into_place(staging, _final_site)
     log.info(f"Published the catalogue to {_final_site}")
     # Only a published build makes IDs permanent (`serve` never reaches this line).
     if _build is not None and (added := register(_build.catalogue)):
         log.info(f"Registered {len(added)} new ID(s) in evidence/published.txt: {', '.join(added)}")
+
+
+def _index_search(site: Path) -> None:
+    """Pagefind indexes the finished item pages into `<site>/pagefind/`."""
+    if _build is None:
+        return  # `serve` showing the records' errors: nothing to search
+    try:
+        result = search.index_site(site)
+    except search.SearchIndexError as exc:
+        raise PluginError(str(exc)) from None
+    _build.timings["search_index_s"] = result.seconds
+    log.info(f"Search index: {result.pages} items, {result.words} words, "
+             f"{result.bundle_bytes / 1024:.0f} KB, in {result.seconds:.1f} s")
 
 
 def on_build_error(error: Exception) -> None:
