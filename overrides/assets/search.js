@@ -8,7 +8,10 @@
  * The search page keeps the query, the filters and the order in its URL
  * (search/?q=...&section=...&tag=...&sort=newest), so a filtered view can be
  * shared, bookmarked and reloaded. Within one facet the chosen values are
- * alternatives (any of them); across facets all must hold.
+ * alternatives (any of them); across facets all must hold. A facet's values
+ * are downloaded only when it is opened (or named in the URL): each is a file
+ * that grows with the catalogue, and Pagefind recounts every loaded facet on
+ * every search.
  *
  * Results never show an image. A result of an item with a content warning
  * shows that warning before its excerpt. */
