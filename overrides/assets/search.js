@@ -315,6 +315,7 @@
 
     async function search() {
       var mine = ++run;
+      sort.options[0].textContent = state.q ? "Best match" : "Newest first (no words to match)";
       var pf;
       try {
         pf = await pagefind();
