@@ -68,6 +68,9 @@ class Served:
         path = urlparse(url).path[len(urlparse(self.base).path):]
         return any(pattern.match(path) for pattern in self.graphic)
 
+    def file_of(self, path: str) -> Path:
+        return self.site / (path + "index.html" if path.endswith("/") or not path else path)
+
     def pages(self) -> list[str]:
         """Every HTML page of the site, as paths relative to its root."""
         found = []
@@ -172,7 +175,14 @@ def _visit_every_page(browser, served: Served) -> int:
     for path in served.pages():
         page = context.new_page()
         watch = Watch(served).attach(page)
-        open_page(page, served, path)
+        if 'http-equiv="refresh"' in served.file_of(path).read_text(encoding="utf-8"):
+            # A moved item's page sends the browser on at once: follow it (console and
+            # script errors of both pages are kept; the new page's events are checked).
+            page.goto(served.url(path), wait_until="commit")
+            page.wait_for_url(lambda url: url != served.url(path))
+            page.wait_for_load_state("networkidle")
+        else:
+            open_page(page, served, path)
         watch.check(page, path)
         assert not watch.graphic_fetched(), f"{path}: fetched before opting in: {watch.graphic_fetched()}"
         assert len(watch.requests) > 1, f"{path}: the page loaded nothing (not served?)"
@@ -291,7 +301,7 @@ def test_link_previews_never_show_a_graphic_image(which: str, request: pytest.Fi
     public = served_site.catalogue.info.site_url
     previews = 0
     for path in served_site.pages():
-        html = (served_site.site / (path + "index.html" if path.endswith("/") or not path else path)).read_text()
+        html = served_site.file_of(path).read_text(encoding="utf-8")
         for image in _preview_images(html):
             previews += 1
             local = served_site.base + image[len(public):] if image.startswith(public) else image
