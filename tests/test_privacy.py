@@ -401,6 +401,11 @@ def test_opting_in_once_shows_graphic_images_on_every_page_until_revoked(browser
     watch.requests.clear()
     open_page(page, sample, urls.item(graphic[1]))
     assert page.locator("figure[data-ec-hidden]").count() == 0
+    # The reveal sets the sources after load: wait for those fetches before counting them.
+    for figure in page.locator("figure.ec-figure").all():
+        figure.locator("img").wait_for(state="visible")
+    page.wait_for_function("[...document.querySelectorAll('figure.ec-figure img')].every(i => i.complete)")
+    page.wait_for_load_state("networkidle")
     assert watch.graphic_fetched()
     # Lists stay neutral even so: a list shows many items at once, out of context.
     watch.requests.clear()
