@@ -79,9 +79,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     for problem in _build.catalogue.problems:
         log.info(problem.format())  # warnings of the records; `check` lists them too
     info = _build.catalogue.info
-    config.site_name = info.title
+    # Material prints these unescaped (in <title>, the header, meta tags), so escape them here.
+    config.site_name = esc(info.title)
     config.site_url = info.site_url
-    config.site_description = info.publisher
+    config.site_description = esc(info.publisher)
     config.theme["language"] = info.language
     config.nav = _build.site.nav + list(config.nav or [])
 
@@ -161,6 +162,7 @@ def _index_search(site: Path) -> None:
 def on_build_error(error: Exception) -> None:
     if _final_site is not None:
         publish.discard(publish.staging_dir(_final_site))
+
 
 def on_shutdown() -> None:
     _write_timings()
