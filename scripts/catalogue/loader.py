@@ -41,8 +41,10 @@ class Catalogue:
     records: list[Record]
     moved: list[MovedRecord] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    # Where each record came from, so later stages (media) can name file and line too.
-    locations: dict[str, tuple[str, Locator]] = field(default_factory=dict, repr=False)
+    # Where each record came from, so later stages (media) can name file and line too. The
+    # line numbers are re-read on demand (None until then): kept for 10,000 records they
+    # would hold some 180 MB for the few records that ever report a problem after loading.
+    locations: dict[str, tuple[str, Locator | None]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.by_id = {r.id: r for r in self.records}
@@ -54,6 +56,12 @@ class Catalogue:
 
     def where(self, item_id: str, path: tuple) -> tuple[str, int | None, int | None]:
         shown, locator = self.locations[item_id]
+        if locator is None:
+            try:
+                _, locator = load_yaml(self.folder(item_id) / RECORD_FILE, shown)
+            except YamlProblem:  # changed on disk since it was loaded
+                return shown, None, None
+            self.locations[item_id] = (shown, locator)
         return (shown, *locator.find(path))
 
     def folder(self, item_id: str) -> Path:
@@ -122,7 +130,7 @@ def load_catalogue(root: Path, *, project_root: Path | None = None,
     if problems.errors or info is None:
         raise CatalogueError(problems.items)
     return Catalogue(info=info, root=root, records=records, moved=moved, problems=problems.items,
-                     locations=locators)
+                     locations={item_id: (where, None) for item_id, (where, _) in locators.items()})
 
 
 def _unexpected(shown: str, exc: Exception) -> Problem:

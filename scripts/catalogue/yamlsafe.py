@@ -28,6 +28,7 @@ PathKey = tuple[str | int, ...]
 _STR = "tag:yaml.org,2002:str"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _scalar_constructor = yaml.constructor.SafeConstructor()
+_SCALAR_CONSTRUCTORS = yaml.constructor.SafeConstructor.yaml_constructors
 
 
 @dataclass
@@ -120,7 +121,10 @@ def _reject_anchors(text: str, shown: str) -> None:
 
 
 def _build(node: yaml.Node, path: PathKey, locator: Locator, shown: str) -> Any:
-    locator.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+    # Runs for every value of 10,000 records: scalars are handled inline rather than
+    # by a recursive call, and each child path is built once.
+    positions = locator.positions
+    positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
         first_lines: dict[str, int] = {}
@@ -128,24 +132,38 @@ def _build(node: yaml.Node, path: PathKey, locator: Locator, shown: str) -> Any:
             key = _scalar(key_node)
             if not isinstance(key, str):
                 key = str(key)
-            line = key_node.start_mark.line + 1
+            key_mark = key_node.start_mark
+            line = key_mark.line + 1
+            child = path + (key,)
             if key in result:
                 first = first_lines[key]
                 raise YamlProblem(
                     Problem(shown, f"duplicate key '{key}' (first given on line {first})",
-                            line=line, column=key_node.start_mark.column + 1,
-                            field=_dotted(path + (key,)), code="duplicate-key",
+                            line=line, column=key_mark.column + 1,
+                            field=_dotted(child), code="duplicate-key",
                             hint="keep one of the two; YAML would silently drop the first")
                 )
             first_lines[key] = line
-            locator.keys[path + (key,)] = (line, key_node.start_mark.column + 1)
+            locator.keys[child] = (line, key_mark.column + 1)
             # A scalar's errors point at the value; a block's at its key.
-            mark = value_node.start_mark if isinstance(value_node, yaml.ScalarNode) else key_node.start_mark
-            locator.positions[path + (key,)] = (mark.line + 1, mark.column + 1)
-            result[key] = _build(value_node, path + (key,), locator, shown)
+            if isinstance(value_node, yaml.ScalarNode):
+                mark = value_node.start_mark
+                positions[child] = (mark.line + 1, mark.column + 1)
+                result[key] = _scalar(value_node)
+            else:
+                positions[child] = (line, key_mark.column + 1)
+                result[key] = _build(value_node, child, locator, shown)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_build(item, path + (i,), locator, shown) for i, item in enumerate(node.value)]
+        items: list[Any] = []
+        for i, item in enumerate(node.value):
+            if isinstance(item, yaml.ScalarNode):
+                mark = item.start_mark
+                positions.setdefault(path + (i,), (mark.line + 1, mark.column + 1))
+                items.append(_scalar(item))
+            else:
+                items.append(_build(item, path + (i,), locator, shown))
+        return items
     return _scalar(node)
 
 
@@ -154,7 +172,12 @@ def _scalar(node: yaml.Node) -> Any:
         return None
     if node.tag in (_STR, _TIMESTAMP):
         return node.value
-    return _scalar_constructor.construct_object(node, deep=True)
+    # Booleans, numbers, nulls: the tag's own constructor, called directly. Going through
+    # `construct_object` would keep every such node alive in the shared constructor's cache.
+    construct = _SCALAR_CONSTRUCTORS.get(node.tag)
+    if construct is None:  # an unknown tag: PyYAML's own error
+        return _scalar_constructor.construct_object(node, deep=True)
+    return construct(_scalar_constructor, node)
 
 
 def _dotted(path: PathKey) -> str:
