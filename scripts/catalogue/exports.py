@@ -16,12 +16,9 @@ computed from, so anyone can recompute it (see docs/data.md).
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 from datetime import date
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from . import urls
@@ -88,7 +85,7 @@ def _file_entry(record: Record, name: str, media: MediaResult, site: str) -> dic
     item = next(m for m in record.media if m.file == name)
     asset = media.asset(record.id, name)
     published = [{"kind": kind, "url": site + urls.item_media(record.id, asset.published_name(kind)),
-                  "sha256": _file_sha256(media.cached_path(derivative)),
+                  "sha256": derivative.sha256,
                   "width": derivative.width, "height": derivative.height}
                  for kind, derivative in (("thumb", asset.thumb), ("display", asset.display))]
     if item.publish_original:
@@ -97,12 +94,6 @@ def _file_entry(record: Record, name: str, media: MediaResult, site: str) -> dic
     return {"file": name, "sha256": asset.sha256, "bytes": asset.bytes, "width": asset.width,
             "height": asset.height, "hidden": record.media_is_hidden(item), "placeholder": item.placeholder,
             "published": published}
-
-
-@lru_cache(maxsize=8192)
-def _file_sha256(path: Path) -> str:
-    # Derivatives are content-addressed in the cache, so a path always names the same bytes.
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _moved_entry(moved: MovedRecord, catalogue: Catalogue) -> dict[str, Any]:
