@@ -26,6 +26,7 @@ import functools
 import gzip
 import http.server
 import json
+import multiprocessing
 import os
 import shutil
 import subprocess
@@ -35,6 +36,7 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,7 +100,10 @@ def run(args: argparse.Namespace, workdir: Path) -> dict:
     site_figures = measure_site(site)
 
     say("Baseline: the same Markdown, plain Material, no hook")
-    baseline_project = export_baseline(project, workdir / "baseline")
+    # In a child process: a child forked from a large process reports that size as its own
+    # peak RSS (Linux keeps the high-water mark across exec), so this process stays small.
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        baseline_project = pool.submit(export_baseline, project, workdir / "baseline").result()
     baseline = build(baseline_project, "baseline", logs, timings=False, strict=False)
     say(f"  {baseline.seconds:.1f} s, peak RSS {baseline.peak_rss_mb:.0f} MB")
 
@@ -111,6 +116,10 @@ def run(args: argparse.Namespace, workdir: Path) -> dict:
         "cold_s": _r(cold.seconds),
         "warm_s": _r(warm.seconds),
         "baseline_s": _r(baseline.seconds),
+        # CPU seconds are steadier than wall time on a machine shared with other work.
+        "cold_cpu_s": _r(cold.cpu_s),
+        "warm_cpu_s": _r(warm.cpu_s),
+        "baseline_cpu_s": _r(baseline.cpu_s),
         **{k: _r(v) for k, v in cold_phases.items()},
         "images": images,
         "images_per_s": _r(images / cold_phases["media_s"]) if cold_phases["media_s"] > 0 else None,
@@ -122,6 +131,9 @@ def run(args: argparse.Namespace, workdir: Path) -> dict:
         "peak_rss_mb": _r(max(cold.peak_rss_mb, warm.peak_rss_mb)),
         "peak_rss_tree_mb": _r(max(cold.tree_rss_mb, warm.tree_rss_mb)),
         "baseline_peak_rss_mb": _r(baseline.peak_rss_mb),
+        # Sampled every 0.2 s: MkDocs itself, media workers (python) and Pagefind, each at its largest.
+        "peak_rss_by_process_mb": {name: max(cold.by_process_mb.get(name, 0), warm.by_process_mb.get(name, 0))
+                                   for name in {**cold.by_process_mb, **warm.by_process_mb}},
         **site_figures,
         "cold_phases": {k: _r(v) for k, v in cold_phases.items()},
         "warm_phases": {k: _r(v) for k, v in warm_phases.items()},
@@ -203,7 +215,9 @@ class Build:
     seconds: float
     peak_rss_mb: float          # the largest single process: MkDocs, a media worker or Pagefind
     tree_rss_mb: float          # the whole process tree at its largest (sampled)
+    cpu_s: float                # user + system time of the build and the processes it ran
     timings: dict = field(default_factory=dict)
+    by_process_mb: dict[str, float] = field(default_factory=dict)  # sampled peak per program
 
     def phases(self) -> dict[str, float]:
         """Seconds per phase; they add up to the wall time."""
@@ -231,7 +245,7 @@ def build(project: Path, name: str, logs: Path, *, timings: bool, strict: bool =
     with log_path.open("w", encoding="utf-8") as log:
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=project, stdout=log, stderr=subprocess.STDOUT, env=env)
-        tree_peak = _watch(process.pid)
+        tree_peak, by_process = _watch(process.pid)
         # wait4 gives this child's own resource usage (the maximum RSS of it and of the
         # processes it waited for), where RUSAGE_CHILDREN would mix every build.
         _, status, usage = os.wait4(process.pid, 0)
@@ -241,16 +255,30 @@ def build(project: Path, name: str, logs: Path, *, timings: bool, strict: bool =
         tail = "\n".join(log_path.read_text(encoding="utf-8").splitlines()[-30:])
         raise SystemExit(f"The {name} build failed (exit {process.returncode}); log {log_path}:\n{tail}")
     data = json.loads(timings_file.read_text(encoding="utf-8")) if timings else {}
-    return Build(seconds, usage.ru_maxrss / 1024, tree_peak / 2**20, data)
+    return Build(seconds, usage.ru_maxrss / 1024, tree_peak / 2**20, usage.ru_utime + usage.ru_stime, data,
+                 {name: _r(peak / 2**20) for name, peak in by_process.items()})
 
 
-def _watch(pid: int) -> int:
-    """Until `pid` exits (left unreaped): the largest RSS in bytes of it and its descendants together."""
+def _watch(pid: int) -> tuple[int, dict[str, int]]:
+    """Until `pid` exits (left unreaped): the largest RSS in bytes of it and its descendants
+    together, and the largest of each program (MkDocs is `python`, the index `pagefind...`)."""
     peak = 0
+    by_program: dict[str, int] = {}
     while os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
-        peak = max(peak, sum(_rss(p) for p in _tree(pid)))
+        sizes = [(p, _rss(p)) for p in _tree(pid)]
+        peak = max(peak, sum(size for _, size in sizes))
+        for p, size in sizes:
+            name = "mkdocs" if p == pid else _program(p)
+            by_program[name] = max(by_program.get(name, 0), size)
         time.sleep(_POLL_S)
-    return peak
+    return peak, by_program
+
+
+def _program(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return "?"
 
 
 def _tree(pid: int) -> Iterator[int]:
@@ -378,7 +406,7 @@ def _search_page_once(browser, base: str, query: str, counter: _Counter) -> dict
     started = time.perf_counter()
     try:
         with page.expect_response(lambda r: "/pagefind/fragment/" in r.url, timeout=15_000) as response:
-            page.goto(f"{base}search/?q={query}")
+            page.goto(f"{base}search/?q={urllib.parse.quote(query)}")
         response.value.finished()
         elapsed: float | None = time.perf_counter() - started
     except Exception as exc:  # noqa: BLE001 - any failure is a finding to report, not a crash
