@@ -9,7 +9,9 @@ Steps, each build in its own `python -m mkdocs build --strict` process:
 2. cold build (empty `.cache`), then warm build (nothing changed);
 3. baseline: the same generated Markdown, exported with the core
    (`pages.build_site` + `write_markdown`), built by plain Material with no hook,
-   no theme overrides and only the browse pages in the nav;
+   no theme overrides and only the browse pages in the nav; built twice, into an
+   empty folder (compared with the cold build) and over its own output (compared
+   with the warm build, which also replaces a previous site);
 4. `--search`: the built site served on 127.0.0.1 and searched in headless
    Chromium, counting bytes transferred and time to the first result;
 5. `--photos K`: the media pipeline alone on K generated 12-megapixel JPEGs.
@@ -106,6 +108,11 @@ def run(args: argparse.Namespace, workdir: Path) -> dict:
         baseline_project = pool.submit(export_baseline, project, workdir / "baseline").result()
     baseline = build(baseline_project, "baseline", logs, timings=False, strict=False)
     say(f"  {baseline.seconds:.1f} s, peak RSS {baseline.peak_rss_mb:.0f} MB")
+    # Built again over its own output, as our warm build replaces the previous site: MkDocs
+    # deletes the old files first, our hook after (tens of thousands of files at N=10,000).
+    say("Baseline again, over its previous output")
+    rebuilt = build(baseline_project, "baseline-again", logs, timings=False, strict=False)
+    say(f"  {rebuilt.seconds:.1f} s")
 
     cold_phases, warm_phases = cold.phases(), warm.phases()
     images = int(cold.timings.get("images", 0))
@@ -116,16 +123,19 @@ def run(args: argparse.Namespace, workdir: Path) -> dict:
         "cold_s": _r(cold.seconds),
         "warm_s": _r(warm.seconds),
         "baseline_s": _r(baseline.seconds),
+        "baseline_rebuild_s": _r(rebuilt.seconds),
         # CPU seconds are steadier than wall time on a machine shared with other work.
         "cold_cpu_s": _r(cold.cpu_s),
         "warm_cpu_s": _r(warm.cpu_s),
         "baseline_cpu_s": _r(baseline.cpu_s),
+        "baseline_rebuild_cpu_s": _r(rebuilt.cpu_s),
         **{k: _r(v) for k, v in cold_phases.items()},
         "images": images,
         "images_per_s": _r(images / cold_phases["media_s"]) if cold_phases["media_s"] > 0 else None,
         "warm_images_processed": int(warm.timings.get("images_processed", -1)),
-        # The targets: cold without media and search index <= 1.3x baseline;
-        # warm without search index <= 1.1x baseline.
+        # The targets: cold without media and search index <= 1.3x baseline (both
+        # into an empty folder); warm without search index <= 1.1x baseline (both replacing
+        # their previous output).
         "cold_without_media_search_s": _r(cold.seconds - cold_phases["media_s"] - cold_phases["search_index_s"]),
         "warm_without_search_s": _r(warm.seconds - warm_phases["search_index_s"]),
         "peak_rss_mb": _r(max(cold.peak_rss_mb, warm.peak_rss_mb)),
@@ -139,7 +149,7 @@ def run(args: argparse.Namespace, workdir: Path) -> dict:
         "warm_phases": {k: _r(v) for k, v in warm_phases.items()},
     }
     result["cold_vs_baseline"] = _r(result["cold_without_media_search_s"] / baseline.seconds)
-    result["warm_vs_baseline"] = _r(result["warm_without_search_s"] / baseline.seconds)
+    result["warm_vs_baseline"] = _r(result["warm_without_search_s"] / rebuilt.seconds)
 
     if args.search:
         say("Search in headless Chromium")
