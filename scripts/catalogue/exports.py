@@ -55,7 +55,7 @@ def export_files(catalogue: Catalogue, media: MediaResult, built: date) -> dict[
         f"{DATA_DIR}catalogue.json": _dump({"kind": "catalogue", "schema": site + DATA_DIR + "schema.json",
                                              **about, "items": items, "moved": moved}, indent=None),
         f"{DATA_DIR}catalogue.csv": _csv(catalogue, items, moved),
-        f"{DATA_DIR}schema.json": _dump(export_schema(site)),
+        f"{DATA_DIR}schema.json": _dump(export_schema(site), indent=1),
     }
     for item in items:
         files[item_data_path(item["id"])] = _dump({"kind": "item", "schema": site + DATA_DIR + "schema.json",
@@ -154,7 +154,9 @@ def _site(catalogue: Catalogue) -> str:
     return catalogue.info.site_url.rstrip("/") + "/"
 
 
-def _dump(value: object, indent: int | None = 1) -> str:
+def _dump(value: object, indent: int | None = None) -> str:
+    # Compact by default: indenting forces json's pure-Python encoder (1.85 s per
+    # 10,000 item files); only the small schema file is indented for people to read.
     separators = (",", ":") if indent is None else (",", ": ")
     return json.dumps(value, ensure_ascii=False, indent=indent, separators=separators) + "\n"
 

@@ -16,9 +16,10 @@ import os
 import sys
 import time
 import warnings
+from typing import Any
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -75,6 +76,8 @@ class MediaResult:
     processed: int          # images decoded and encoded in this run
     seconds: float
     cache_dir: Path
+    # Item versions of this build, filled by `versions.item_version` (they hash the media).
+    versions: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def asset(self, item_id: str, file: str) -> MediaAsset:
         return self.assets[(item_id, file)]

@@ -39,7 +39,13 @@ def fingerprint(record: Record, media: MediaResult) -> str:
 
 
 def item_version(record: Record, catalogue: Catalogue, media: MediaResult) -> ItemVersion:
+    # The page, its head tags, the citations and the exports all ask: compute it once a build.
+    cached = media.versions.get(record.id)
+    if cached is not None:
+        return cached
     updated: date | None = max((r.date for r in record.revisions), default=None)
-    return ItemVersion(number=max(len(record.revisions), 1),
-                       updated=updated.isoformat() if updated else None,
-                       fingerprint=fingerprint(record, media))
+    version = ItemVersion(number=max(len(record.revisions), 1),
+                          updated=updated.isoformat() if updated else None,
+                          fingerprint=fingerprint(record, media))
+    media.versions[record.id] = version
+    return version

@@ -17,6 +17,7 @@ save rebuilds normally.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -87,6 +88,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     config.nav = _build.site.nav + list(config.nav or [])
 
     if _command == "build":
+        # The records, pages and data built above live until the end of the build: keep
+        # the cyclic garbage collector from re-scanning them all through MkDocs' work
+        # (about 9 % of a warm build at 10,000 items). Not under `serve`, which rebuilds.
+        gc.freeze()
         # Stage the build; `site/` changes only when everything succeeded.
         _final_site = Path(config.site_dir)
         config.site_dir = str(publish.staging_dir(_final_site))
@@ -116,11 +121,17 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         files.append(File.generated(config, path, abs_src_path=str(original)))
     for path, content in _build.site.data.items():  # open data, citation downloads, redirects
         files.append(File.generated(config, path, content=content))
+    # MkDocs' File objects now hold the content; drop our references so each page's
+    # source can be freed as soon as MkDocs is done with it (~300 MB at 10,000 items).
+    _build.site.pages.clear()
+    _build.site.data.clear()
     return files
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    # Hand-written pages too: a link to another site gets rel="noopener noreferrer".
+    # Generated pages already carry rel="noopener noreferrer"; hand-written ones get it here.
+    if page.file.generated_by is not None:
+        return html
     return harden_links(html, config.site_url or "")
 
 
@@ -143,7 +154,8 @@ def on_post_build(config: MkDocsConfig) -> None:
     log.info(f"Published the catalogue to {_final_site}")
     # Only a published build makes IDs permanent (`serve` never reaches this line).
     if _build is not None and (added := register(_build.catalogue)):
-        log.info(f"Registered {len(added)} new ID(s) in evidence/published.txt: {', '.join(added)}")
+        shown = ", ".join(added[:10]) + (f" and {len(added) - 10} more" if len(added) > 10 else "")
+        log.info(f"Registered {len(added)} new ID(s) in evidence/published.txt: {shown}")
 
 
 def _index_search(site: Path) -> None:
