@@ -25,7 +25,7 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 
 from .loader import RECORD_FILE
-from .media import _FORMATS_BY_SUFFIX, MAX_PIXELS, Progress
+from .media import FORMATS_BY_SUFFIX, MAX_PIXELS, Progress
 from .problems import CatalogueError, Problem
 
 # Bump when `_verify` checks something new, so images verified before are checked again.
@@ -201,7 +201,7 @@ def _verify(path: Path, data: bytes) -> Fault | None:
                     image.load()
         except Image.DecompressionBombWarning:
             raise Image.DecompressionBombError("bomb") from None
-    expected = _FORMATS_BY_SUFFIX.get(path.suffix.lower())
+    expected = FORMATS_BY_SUFFIX.get(path.suffix.lower())
     if found != expected:
         right = _SUFFIX_BY_FORMAT.get(found or "")
         hint = (f"rename it to '{path.stem}{right}'" if right

@@ -39,7 +39,7 @@ _ORIENTATION = 0x0112
 _QUARTER_TURNS = {5, 6, 7, 8}  # EXIF orientations that swap width and height
 # Pillow refuses images above 2x this (decompression bombs); 12 MP photos are far below.
 MAX_PIXELS = 64_000_000
-_FORMATS_BY_SUFFIX = {
+FORMATS_BY_SUFFIX = {
     ".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP", ".gif": "GIF",
     ".tif": "TIFF", ".tiff": "TIFF",
 }
@@ -181,7 +181,7 @@ def _derive(path: Path, cache_dir: Path) -> dict | str:
         except Image.DecompressionBombWarning:
             raise Image.DecompressionBombError("bomb") from None
     with image:
-        expected = _FORMATS_BY_SUFFIX.get(path.suffix.lower())
+        expected = FORMATS_BY_SUFFIX.get(path.suffix.lower())
         # Pillow names a camera JPEG with extra frames (MPF) "MPO"; it is a JPEG all the same.
         found = "JPEG" if image.format == "MPO" else image.format
         if found != expected:
