@@ -26,7 +26,7 @@ from PIL import Image, UnidentifiedImageError
 
 from .loader import RECORD_FILE
 from .media import FORMATS_BY_SUFFIX, MAX_PIXELS, Progress
-from .problems import CatalogueError, Problem
+from .problems import CatalogueError, Problem, Problems
 
 # Bump when `_verify` checks something new, so images verified before are checked again.
 VERIFIER_VERSION = "1"
@@ -47,11 +47,11 @@ class CheckResult:
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
+        return Problems(self.problems).errors
 
     @property
     def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
+        return Problems(self.problems).warnings
 
     def summary(self) -> str:
         errors, warnings_ = len(self.errors), len(self.warnings)

@@ -45,6 +45,9 @@ class Catalogue:
     # line numbers are re-read on demand (None until then): kept for 10,000 records they
     # would hold some 180 MB for the few records that ever report a problem after loading.
     locations: dict[str, tuple[str, Locator | None]] = field(default_factory=dict, repr=False)
+    # SHA-256 of each image as the image check read it, keyed by (item id, file): the media
+    # step reuses it instead of reading and hashing every image a second time.
+    image_sha256: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.by_id = {r.id: r for r in self.records}
@@ -125,12 +128,14 @@ def load_catalogue(root: Path, *, project_root: Path | None = None,
         locators[model.id] = (shown(path), locator)
         (moved if isinstance(model, MovedRecord) else records).append(model)
 
+    hashes: dict[tuple[str, str], str] = {}
     if info is not None:
-        _check_cross_references(info, records, moved, locators, root, problems, images, broken)
+        _check_cross_references(info, records, moved, locators, root, problems, images, broken, hashes)
     if problems.errors or info is None:
         raise CatalogueError(problems.items)
     return Catalogue(info=info, root=root, records=records, moved=moved, problems=problems.items,
-                     locations={item_id: (where, None) for item_id, (where, _) in locators.items()})
+                     locations={item_id: (where, None) for item_id, (where, _) in locators.items()},
+                     image_sha256=hashes)
 
 
 def _unexpected(shown: str, exc: Exception) -> Problem:
@@ -300,7 +305,8 @@ def _model_in(annotation: Any) -> Any:
 def _check_cross_references(info: CatalogueInfo, records: list[Record], moved: list[MovedRecord],
                             locators: dict[str, tuple[str, Locator]], root: Path,
                             problems: Problems, images: ImageInspector | None = None,
-                            broken: set[str] | None = None) -> None:
+                            broken: set[str] | None = None,
+                            hashes: dict[tuple[str, str], str] | None = None) -> None:
     vocab = {name: [t.id for t in getattr(info.vocabularies, name)]
              for name in type(info.vocabularies).model_fields}
     sections = [s.id for s in info.sections]
@@ -391,7 +397,8 @@ def _check_cross_references(info: CatalogueInfo, records: list[Record], moved: l
             pending_images.append((record.id, i, root / record.id / record.media[i].file))
 
     if images is not None and pending_images:
-        _check_image_contents(pending_images, images, records, locators, problems)
+        _check_image_contents(pending_images, images, records, locators, problems,
+                              {} if hashes is None else hashes)
 
 
 def _check_media_files(record: Record, folder: Path, report) -> list[int]:
@@ -417,7 +424,7 @@ def _check_media_files(record: Record, folder: Path, report) -> list[int]:
 
 def _check_image_contents(pending: list[tuple[str, int, Path]], images: ImageInspector,
                           records: list[Record], locators: dict[str, tuple[str, Locator]],
-                          problems: Problems) -> None:
+                          problems: Problems, hashes: dict[tuple[str, str], str]) -> None:
     """Open every image (or trust the verifier's cache), and find the same image in two places."""
     by_id = {r.id: r for r in records}
     first_seen: dict[str, tuple[str, int, Path]] = {}
@@ -430,6 +437,7 @@ def _check_image_contents(pending: list[tuple[str, int, Path]], images: ImageIns
             problems.add(Problem(shown, message, line=line, column=column, field=field_path, hint=hint, code=code))
         if digest is None:
             continue
+        hashes[(item_id, by_id[item_id].media[index].file)] = digest
         other = first_seen.setdefault(digest, (item_id, index, path))
         if other[2] != path:
             where = str(Path(locators[other[0]][0]).with_name(other[2].name))

@@ -97,7 +97,7 @@ def derive_media(catalogue: Catalogue, cache_dir: Path, *, workers: int | None =
     manifest_path = cache_dir / "manifest.json"
     manifest = _read_manifest(manifest_path)
     assets: dict[tuple[str, str], MediaAsset] = {}
-    jobs: list[tuple[str, str, str, int]] = []
+    jobs: list[tuple[str, str, str, int, str | None]] = []  # id, file, path, mtime, known hash
 
     for record in catalogue.records:
         for media in record.media:
@@ -110,13 +110,14 @@ def derive_media(catalogue: Catalogue, cache_dir: Path, *, workers: int | None =
                     and all((cache_dir / entry[k]["name"]).is_file() for k in SIZES):
                 assets[(record.id, media.file)] = _asset_from_entry(record.id, media.file, entry)
                 continue
-            jobs.append((record.id, media.file, str(path), stat.st_mtime_ns))
+            jobs.append((record.id, media.file, str(path), stat.st_mtime_ns,
+                         catalogue.image_sha256.get((record.id, media.file))))
 
     problems: list[Problem] = []
     done = 0
     if jobs:
         results = _run(jobs, cache_dir, workers)
-        for (item_id, file, path, mtime_ns), result in zip(jobs, results):
+        for (item_id, file, path, mtime_ns, _), result in zip(jobs, results):
             done += 1
             if progress:
                 progress(done, len(jobs))
@@ -135,19 +136,21 @@ def derive_media(catalogue: Catalogue, cache_dir: Path, *, workers: int | None =
                        cache_dir=cache_dir)
 
 
-def _run(jobs: list[tuple[str, str, str, int]], cache_dir: Path,
+def _run(jobs: list[tuple[str, str, str, int, str | None]], cache_dir: Path,
          workers: int | None) -> Iterator[dict | str]:
     """Results in the order of `jobs`, yielded as they finish so progress stays live."""
-    paths = [path for _, _, path, _ in jobs]
+    paths = [path for _, _, path, _, _ in jobs]
+    digests = [digest for *_, digest in jobs]
     workers = workers or min(_usable_cpus(), 4)
     # A process pool pays off only for more than a handful of images (start-up ~0.1 s).
     if workers <= 1 or len(jobs) < 4:
-        yield from (_derive_safely(path, str(cache_dir)) for path in paths)
+        yield from (_derive_safely(path, str(cache_dir), digest) for path, digest in zip(paths, digests))
         return
     # Chunks small enough that no worker idles at the end, large enough to amortise the IPC.
     chunksize = max(1, min(16, len(paths) // (workers * 8)))
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(_derive_safely, paths, [str(cache_dir)] * len(paths), chunksize=chunksize)
+        yield from pool.map(_derive_safely, paths, [str(cache_dir)] * len(paths), digests,
+                            chunksize=chunksize)
 
 
 def _usable_cpus() -> int:
@@ -158,10 +161,10 @@ def _usable_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def _derive_safely(path: str, cache_dir: str) -> dict | str:
+def _derive_safely(path: str, cache_dir: str, digest: str | None = None) -> dict | str:
     """Worker entry point: derivatives as a manifest entry, or a message saying what is wrong."""
     try:
-        return _derive(Path(path), Path(cache_dir))
+        return _derive(Path(path), Path(cache_dir), digest)
     except Image.DecompressionBombError:
         return f"image is too large to process safely (over {MAX_PIXELS // 1_000_000} megapixels)"
     except UnidentifiedImageError:
@@ -170,9 +173,10 @@ def _derive_safely(path: str, cache_dir: str) -> dict | str:
         return f"image could not be decoded: {exc}"
 
 
-def _derive(path: Path, cache_dir: Path) -> dict | str:
-    # Hashing here, in the worker, keeps it off the single-threaded main process.
-    digest = _sha256(path)
+def _derive(path: Path, cache_dir: Path, digest: str | None = None) -> dict | str:
+    # The image check usually hashed the file already; otherwise hash here, in the worker,
+    # which keeps it off the single-threaded main process.
+    digest = digest or _sha256(path)
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
